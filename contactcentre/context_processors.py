@@ -12,5 +12,5 @@ def service(request: HttpRequest) -> dict[str, object]:
         "service_phase": settings.SERVICE_PHASE,
         "support_email": settings.SUPPORT_EMAIL,
         "demo_mode": settings.DEMO_MODE,
-        "is_staff_member": bool(user is not None and is_staff_member(user)),  # type: ignore[arg-type]
+        "is_staff_member": bool(user is not None and is_staff_member(user)),
     }

@@ -23,8 +23,9 @@ class DemoLogin:
 
 DEMO_LOGINS = (
     DemoLogin("agent@govsign.example", "demo-agent-pass", "Sam", "Adviser", Role.AGENT),
-    DemoLogin("supervisor@govsign.example", "demo-supervisor-pass", "Priya", "Lead",
-              Role.SUPERVISOR),
+    DemoLogin(
+        "supervisor@govsign.example", "demo-supervisor-pass", "Priya", "Lead", Role.SUPERVISOR
+    ),
     DemoLogin("manager@govsign.example", "demo-manager-pass", "Alex", "Manager", Role.MANAGER),
     DemoLogin("citizen@govsign.example", "demo-citizen-pass", "Jo", "Citizen", None),
 )

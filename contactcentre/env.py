@@ -36,17 +36,17 @@ class Env:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from exc
 
-    def str(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "") -> str:
         value = self.raw(name)
         return default if value is None else value.strip()
 
     def required(self, name: str, why: str) -> str:
-        value = self.str(name)
+        value = self.text(name)
         if not value:
             raise ImproperlyConfigured(f"{name} must be set {why}.")
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -57,7 +57,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use true or false.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def number(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self.raw(name)
         if value is None or not value.strip():
             return default
@@ -69,14 +69,14 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def items(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.str(name, default).lower()
+        value = self.text(name, default).lower()
         if value not in choices:
             allowed = ", ".join(choices)
             raise ImproperlyConfigured(f"{name}={value!r} is not one of: {allowed}.")

@@ -9,7 +9,7 @@ from django.template import loader
 
 def _render(request: HttpRequest, status: int) -> HttpResponse:
     try:
-        body = loader.render_to_string(f"errors/{status}.html", {}, request=request)
+        body: str = loader.render_to_string(f"errors/{status}.html", {}, request=request)
     except Exception:
         body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
     return HttpResponse(body, status=status)
@@ -30,7 +30,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be in a context processor or the session.
     try:
-        body = loader.render_to_string("errors/500.html", {})
+        body: str = loader.render_to_string("errors/500.html", {})
     except Exception:
         body = "<!doctype html><title>Sorry, there is a problem with the service</title>"
     return HttpResponse(body, status=500)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from contactcentre.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-CHECK_TIMEOUT_SECONDS = 2.0
+CHECK_TIMEOUT_SECONDS = 2
 
 
 @never_cache

@@ -62,7 +62,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """The name shown to citizens: first name only, never the email address."""
-        return self.first_name or _("an adviser")
+        return self.first_name or str(_("an adviser"))
 
 
 class Channel(models.TextChoices):

@@ -23,15 +23,15 @@ DJANGO_ENV = env.choice("DJANGO_ENV", ("development", "test", "production"), "de
 PRODUCTION = DJANGO_ENV == "production"
 
 # The demo prints known logins and lets staff in without a second factor: never in production.
-DEMO_MODE = env.bool("DEMO_MODE", default=False)
+DEMO_MODE = env.flag("DEMO_MODE", default=False)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("DEMO_MODE cannot be on when DJANGO_ENV=production.")
 
-DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
+DEBUG = env.flag("DEBUG", default=DJANGO_ENV == "development")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG cannot be on when DJANGO_ENV=production.")
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
 if PRODUCTION:
     SECRET_KEY = env.required("SECRET_KEY", "when DJANGO_ENV=production")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
@@ -40,19 +40,19 @@ if PRODUCTION:
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
         )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", _DEV_SECRET_KEY)
+    SECRET_KEY = env.text("SECRET_KEY", _DEV_SECRET_KEY)
 
 if PRODUCTION:
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    ALLOWED_HOSTS = env.items("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
 else:
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+    ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 
-SERVICE_NAME = env.str("SERVICE_NAME", "GovSign help")
+SERVICE_NAME = env.text("SERVICE_NAME", "GovSign help")
 SERVICE_PHASE = env.choice("SERVICE_PHASE", ("alpha", "beta", "live"), "beta")
-SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", "help@govsign.example")
+SUPPORT_EMAIL = env.text("SUPPORT_EMAIL", "help@govsign.example")
 
 INSTALLED_APPS = [
     "daphne",
@@ -111,8 +111,8 @@ TEMPLATES = [
 
 # --- Data stores --------------------------------------------------------------------------
 
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", 60, minimum=0)
-DATABASE_URL = env.str("DATABASE_URL")
+CONN_MAX_AGE = env.number("CONN_MAX_AGE", 60, minimum=0)
+DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
     _database = parse_database_url(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
 else:
@@ -124,7 +124,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = check_redis_url(env.str("REDIS_URL")) if env.str("REDIS_URL") else ""
+REDIS_URL = check_redis_url(env.text("REDIS_URL")) if env.text("REDIS_URL") else ""
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -147,7 +147,7 @@ else:
 # --- Celery -------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 if PRODUCTION and CELERY_TASK_ALWAYS_EAGER:
     raise ImproperlyConfigured("REDIS_URL must be set when DJANGO_ENV=production (Celery broker).")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -171,10 +171,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Email --------------------------------------------------------------------------------
 
-_email = parse_email_url(env.str("EMAIL_URL", "console://"))
+_email = parse_email_url(env.text("EMAIL_URL", "console://"))
 EMAIL_BACKEND = str(_email.pop("EMAIL_BACKEND"))
 globals().update(_email)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <no-reply@govsign.example>")
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <no-reply@govsign.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- People -------------------------------------------------------------------------------
@@ -186,8 +186,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -212,11 +214,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 
 # Staff (agents, supervisors, managers) must sign in with a second factor, except in the demo.
-STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEMO_MODE)
+STAFF_MFA_REQUIRED = env.flag("STAFF_MFA_REQUIRED", default=not DEMO_MODE)
 if PRODUCTION and not STAFF_MFA_REQUIRED:
     raise ImproperlyConfigured("STAFF_MFA_REQUIRED cannot be off when DJANGO_ENV=production.")
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
+SESSION_COOKIE_AGE = env.number("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
 
 # --- Language and time --------------------------------------------------------------------
 
@@ -249,7 +251,7 @@ STORAGES = {
 # Outside production, serve straight from the source folders so nothing needs collecting.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -258,13 +260,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+if env.flag("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
     # Container health checks come over plain HTTP from inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_SECONDS = env.number("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -290,5 +292,5 @@ LOGGING = {
 # --- Contact centre -----------------------------------------------------------------------
 
 # The schedule whose hours are published as "when you can chat with an adviser".
-LIVE_AGENT_SCHEDULE = env.str("LIVE_AGENT_SCHEDULE", "live-agents")
-ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=True)
+LIVE_AGENT_SCHEDULE = env.text("LIVE_AGENT_SCHEDULE", "live-agents")
+ACCOUNT_SIGNUP_OPEN = env.flag("ACCOUNT_SIGNUP_OPEN", default=True)

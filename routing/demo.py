@@ -16,8 +16,13 @@ DEMO_QUEUES = (
     ("accessibility", "Accessibility", "Help for people with access needs."),
     ("welsh", "Welsh language", "Help in Welsh."),
 )
-WORKING_DAYS = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY,
-                Weekday.FRIDAY)
+WORKING_DAYS = (
+    Weekday.MONDAY,
+    Weekday.TUESDAY,
+    Weekday.WEDNESDAY,
+    Weekday.THURSDAY,
+    Weekday.FRIDAY,
+)
 
 
 @transaction.atomic
@@ -35,5 +40,7 @@ def load_demo_data() -> list[str]:
         Queue.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description, "schedule": schedule}
         )
-    return [f"Queues: {', '.join(slug for slug, _n, _d in DEMO_QUEUES)}; "
-            f"live agents Monday to Friday 08:00-20:00 Europe/London."]
+    return [
+        f"Queues: {', '.join(slug for slug, _n, _d in DEMO_QUEUES)}; "
+        f"live agents Monday to Friday 08:00-20:00 Europe/London."
+    ]

@@ -39,10 +39,12 @@ class OpeningSession(models.Model):
     class Meta:
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(name="session_opens_before_closes",
-                                   condition=models.Q(opens__lt=models.F("closes"))),
-            models.UniqueConstraint(fields=["schedule", "weekday", "opens"],
-                                    name="unique_session_start"),
+            models.CheckConstraint(
+                name="session_opens_before_closes", condition=models.Q(opens__lt=models.F("closes"))
+            ),
+            models.UniqueConstraint(
+                fields=["schedule", "weekday", "opens"], name="unique_session_start"
+            ),
         ]
 
     def __str__(self) -> str:

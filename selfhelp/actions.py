@@ -42,7 +42,7 @@ def import_articles(root: Path = DEMO_CONTENT, *, publish: bool = True) -> Impor
 
 
 def _upsert(source: ArticleFile, *, publish: bool) -> str:
-    article, created = Article.objects.get_or_create(
+    article, _created = Article.objects.get_or_create(
         slug=source.slug,
         defaults={
             "topic": source.topic,

@@ -59,8 +59,9 @@ def parse_article(text: str, *, language: str, source: str) -> ArticleFile:
     body = "\n".join(lines[end + 1 :]).strip()
     if not body:
         raise ArticleFileError(f"{source}: the article has no body.")
-    return ArticleFile(language, fields["slug"], fields["title"], fields["topic"],
-                       fields["summary"], body)
+    return ArticleFile(
+        language, fields["slug"], fields["title"], fields["topic"], fields["summary"], body
+    )
 
 
 def read_article_tree(root: Path, languages: list[str]) -> list[ArticleFile]:

@@ -7,5 +7,7 @@ from selfhelp.actions import import_articles
 
 def load_demo_data() -> list[str]:
     result = import_articles()
-    return [f"Help articles: {result.created} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged."]
+    return [
+        f"Help articles: {result.created} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    ]

@@ -145,3 +145,51 @@ def daphne_server(transactional_db: None) -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None, redis_server: str) -> Iterator[None]:
+    """A real Celery worker consuming from the Redis broker, sharing the test database."""
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent))
+    require_service("Celery", celery is not None, "pip install celery")
+    assert celery is not None
+    log = ROOT / "test-artifacts" / f"celery-{os.getpid()}.log"
+    log.parent.mkdir(exist_ok=True)
+    hostname = f"test-{os.getpid()}-{time.monotonic_ns()}@%h"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "contactcentre",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                "-n",
+                hostname,
+            ],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_worker(process)
+        yield
+    finally:
+        stop(process)
+
+
+def wait_for_worker(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    from contactcentre.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited with {process.returncode}")
+        if app.control.ping(timeout=1.0):
+            return
+    raise RuntimeError(f"Celery worker did not answer a ping within {timeout} seconds")

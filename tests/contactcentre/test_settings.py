@@ -1,0 +1,170 @@
+"""Settings come from the environment; bad values fail at start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from contactcentre.env import Env, check_redis_url, parse_database_url, parse_email_url
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3Y-" + "x7Qp9LmZ2" * 6
+
+
+def load_settings(**environ: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter with exactly ``environ`` set."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **environ}
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({k: str(getattr(settings, k)) for k in "
+        "['DEBUG', 'CELERY_TASK_ALWAYS_EAGER', 'EMAIL_BACKEND', 'STAFF_MFA_REQUIRED']} | "
+        "{'engine': settings.DATABASES['default']['ENGINE'], "
+        "'layer': settings.CHANNEL_LAYERS['default']['BACKEND']}))"
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "contactcentre.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_nothing_set_runs_the_embedded_demo() -> None:
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert '"engine": "django.db.backends.sqlite3"' in result.stdout
+    assert '"layer": "channels.layers.InMemoryChannelLayer"' in result.stdout
+    assert '"CELERY_TASK_ALWAYS_EAGER": "True"' in result.stdout
+    assert "console.EmailBackend" in result.stdout
+
+
+def test_database_and_redis_urls_switch_to_real_services() -> None:
+    result = load_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/example",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        EMAIL_URL="smtp://mailer:secret@mail.example:587?tls=true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"engine": "django.db.backends.postgresql"' in result.stdout
+    assert '"layer": "channels_redis.core.RedisChannelLayer"' in result.stdout
+    assert '"CELERY_TASK_ALWAYS_EAGER": "False"' in result.stdout
+    assert "smtp.EmailBackend" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/db"}, "DATABASE_URL scheme 'mysql'"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL scheme 'http'"),
+        ({"EMAIL_URL": "smtp://mail.example:notaport"}, "EMAIL_URL has a bad port"),
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"CONN_MAX_AGE": "-1"}, "CONN_MAX_AGE=-1 must be at least 0"),
+        ({"DJANGO_ENV": "staging"}, "DJANGO_ENV='staging' is not one of"),
+        ({"DJANGO_ENV": "production"}, "SECRET_KEY must be set"),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": "short"},
+            "SECRET_KEY is too weak",
+        ),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY},
+            "ALLOWED_HOSTS must be set",
+        ),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.gov"},
+            "REDIS_URL must be set",
+        ),
+        (
+            {"DJANGO_ENV": "production", "DEMO_MODE": "true"},
+            "DEMO_MODE cannot be on",
+        ),
+    ],
+)
+def test_bad_values_fail_at_start_up_naming_the_variable(
+    environ: dict[str, str], message: str
+) -> None:
+    result = load_settings(**environ)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path: Path) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_text("s3cret-from-a-file\n")
+    env = Env({"SECRET_KEY_FILE": str(secret)})
+    assert env.text("SECRET_KEY") == "s3cret-from-a-file"
+
+
+def test_unreadable_secret_file_is_reported() -> None:
+    env = Env({"SECRET_KEY_FILE": "/nonexistent/secret"})
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY_FILE"):
+        env.text("SECRET_KEY")
+
+
+def test_lists_and_booleans_are_parsed() -> None:
+    env = Env({"HOSTS": " a.gov.uk, ,b.gov.uk ", "FLAG": "Yes", "N": "42"})
+    assert env.items("HOSTS") == ["a.gov.uk", "b.gov.uk"]
+    assert env.flag("FLAG", default=False) is True
+    assert env.number("N", 0) == 42
+    assert env.flag("MISSING", default=True) is True
+
+
+def test_email_url_forms() -> None:
+    starttls = parse_email_url("smtp://user%40x:p%2Fw@mail.example:587?tls=true")
+    assert starttls["EMAIL_HOST_USER"] == "user@x"
+    assert starttls["EMAIL_HOST_PASSWORD"] == "p/w"
+    assert starttls["EMAIL_USE_TLS"] is True
+    implicit = parse_email_url("smtp+ssl://mail.example")
+    assert implicit["EMAIL_PORT"] == 465
+    assert implicit["EMAIL_USE_SSL"] is True
+    with pytest.raises(ImproperlyConfigured, match="both ssl and tls"):
+        parse_email_url("smtp://mail.example?ssl=true&tls=true")
+    with pytest.raises(ImproperlyConfigured, match="must name a host"):
+        parse_email_url("smtp://")
+
+
+def test_database_url_must_name_a_database() -> None:
+    with pytest.raises(ImproperlyConfigured, match="must name a database"):
+        parse_database_url("postgres://postgres@127.0.0.1:5432", conn_max_age=0)
+    config = parse_database_url("postgres://u:p@db:5432/cc", conn_max_age=60)
+    assert config["NAME"] == "cc"
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_redis_url_needs_a_host() -> None:
+    with pytest.raises(ImproperlyConfigured, match="must name a host"):
+        check_redis_url("redis://")
+    assert check_redis_url("rediss://cache:6380/1") == "rediss://cache:6380/1"
+
+
+def test_production_passes_the_deploy_checklist_with_nothing_to_report() -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "help.govsign.example",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
