@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -104,18 +104,25 @@ def parse_database_url(url: str, *, conn_max_age: int) -> dict[str, object]:
     return dict(config)
 
 
-def check_redis_url(url: str) -> str:
+def _server_url(name: str, url: str, schemes: set[str], example: str) -> tuple[SplitResult, int]:
+    """Split a service URL, refusing an unknown scheme, a missing host or a bad port."""
     parts = urlsplit(url)
-    if parts.scheme not in {"redis", "rediss"}:
+    if parts.scheme not in schemes:
+        allowed = ", ".join(f"{scheme}://" for scheme in sorted(schemes))
         raise ImproperlyConfigured(
-            f"REDIS_URL scheme {parts.scheme!r} is not supported: use redis:// or rediss://."
+            f"{name} scheme {parts.scheme!r} is not supported: use {allowed}."
         )
     if not parts.hostname:
-        raise ImproperlyConfigured("REDIS_URL must name a host, e.g. redis://127.0.0.1:6379/0.")
+        raise ImproperlyConfigured(f"{name} must name a host, e.g. {example}.")
     try:
-        _ = parts.port
+        port = parts.port or 0
     except ValueError as exc:
-        raise ImproperlyConfigured(f"REDIS_URL has a bad port: {exc}") from exc
+        raise ImproperlyConfigured(f"{name} has a bad port: {exc}") from exc
+    return parts, port
+
+
+def check_redis_url(url: str) -> str:
+    _server_url("REDIS_URL", url, {"redis", "rediss"}, "redis://127.0.0.1:6379/0")
     return url
 
 
@@ -124,20 +131,11 @@ def parse_email_url(url: str) -> dict[str, object]:
 
     ``smtp+ssl://`` uses implicit TLS (port 465); ``console://`` prints mail to standard output.
     """
-    parts = urlsplit(url)
-    if parts.scheme == "console":
+    if urlsplit(url).scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtp+ssl", "smtps"}:
-        raise ImproperlyConfigured(
-            f"EMAIL_URL scheme {parts.scheme!r} is not supported: use smtp://, smtp+ssl:// "
-            "or console://."
-        )
-    if not parts.hostname:
-        raise ImproperlyConfigured("EMAIL_URL must name a host, e.g. smtp://mail.example:587.")
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"EMAIL_URL has a bad port: {exc}") from exc
+    parts, port = _server_url(
+        "EMAIL_URL", url, {"smtp", "smtp+ssl", "smtps"}, "smtp://mail.example:587"
+    )
     query = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
     implicit_tls = parts.scheme in {"smtp+ssl", "smtps"} or query.get("ssl") in _TRUE
     starttls = query.get("tls") in _TRUE

@@ -27,14 +27,18 @@ def load_settings(**environ: str) -> subprocess.CompletedProcess[str]:
         "'layer': settings.CHANNEL_LAYERS['default']['BACKEND']}))"
     )
     env["DJANGO_SETTINGS_MODULE"] = "contactcentre.settings"
+    return run_python(["-c", code], env)
+
+
+def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=120,
     )
 
 
@@ -156,15 +160,7 @@ def test_production_passes_the_deploy_checklist_with_nothing_to_report() -> None
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
