@@ -14,6 +14,7 @@ PORT ?= 8000
 demo: export DEMO_MODE = true
 demo: deps frontend
 	$(BIN)/python manage.py migrate --no-input
+	mkdir -p locale
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
@@ -21,6 +22,7 @@ demo: deps frontend
 
 ## make test: install what the tests need (Chromium included), then lint, type-check and test
 test: test-deps frontend chromium
+	mkdir -p locale
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

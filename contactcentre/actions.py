@@ -20,6 +20,7 @@ from contactcentre.models import (
     Urgency,
     User,
 )
+from contactcentre.roles import Role
 
 
 def open_contact(
@@ -85,6 +86,35 @@ def record_first_response(contact: Contact) -> None:
         first_response_at=now
     )
     contact.refresh_from_db(fields=["first_response_at"])
+
+
+@transaction.atomic
+def enrol_staff_member(
+    email: str, role: Role, *, first_name: str = "", password: str | None = None
+) -> User:
+    """Give ``email`` a staff role, creating the account if needed.
+
+    The address counts as verified (an operator vouches for it). Supervisors and managers get
+    the admin; every role must still set up an authenticator app at first sign-in.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
+
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, first_name=first_name)
+    elif password is not None:
+        user.set_password(password)
+    if first_name:
+        user.first_name = first_name
+    user.is_staff = role in (Role.SUPERVISOR, Role.MANAGER)
+    user.save()
+    user.groups.set([Group.objects.get(name=role.value)])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
 
 
 def record_audit_event(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 from django.db import transaction
 
+from contactcentre.actions import enrol_staff_member
 from contactcentre.models import User
 from contactcentre.roles import Role
 
@@ -33,7 +33,7 @@ DEMO_LOGINS = (
 
 @transaction.atomic
 def load_demo_data() -> list[str]:
-    lines = ["Demo logins (http://127.0.0.1:8000/accounts/login/):"]
+    lines = ["Demo logins (sign in at /accounts/login/):"]
     for login in DEMO_LOGINS:
         _ensure_user(login)
         role = login.role.label if login.role else "Citizen"
@@ -42,17 +42,17 @@ def load_demo_data() -> list[str]:
 
 
 def _ensure_user(login: DemoLogin) -> User:
+    if login.role is not None:
+        return enrol_staff_member(
+            login.email, login.role, first_name=login.first_name, password=login.password
+        )
     user = User.objects.filter(email=login.email).first()
     if user is None:
         user = User.objects.create_user(login.email, login.password)
     elif not user.check_password(login.password):
         user.set_password(login.password)
     user.first_name, user.last_name = login.first_name, login.last_name
-    # Supervisors and managers use the admin to edit queues, articles and canned responses.
-    user.is_staff = login.role in (Role.SUPERVISOR, Role.MANAGER)
     user.save()
-    if login.role is not None:
-        user.groups.set([Group.objects.get(name=login.role.value)])
     EmailAddress.objects.update_or_create(
         user=user, email=login.email, defaults={"verified": True, "primary": True}
     )

@@ -26,7 +26,8 @@ class Env:
 
     def raw(self, name: str) -> str | None:
         value = self.environ.get(name)
-        if value is not None:
+        # An empty NAME left in an env file must not hide NAME_FILE.
+        if value is not None and (value or f"{name}_FILE" not in self.environ):
             return value
         path = self.environ.get(f"{name}_FILE")
         if path is None:

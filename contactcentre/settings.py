@@ -118,6 +118,10 @@ if DATABASE_URL:
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL when DJANGO_ENV=production."
+        )
     # Several processes (Daphne and tests' live servers) share the demo file: wait, don't fail.
     _database.setdefault("OPTIONS", {"timeout": 20})
     _database["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
@@ -172,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Email --------------------------------------------------------------------------------
 
 _email = parse_email_url(env.text("EMAIL_URL", "console://"))
+if PRODUCTION and _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server when DJANGO_ENV=production: "
+        "citizens' verification and reset emails would be lost."
+    )
 EMAIL_BACKEND = str(_email.pop("EMAIL_BACKEND"))
 globals().update(_email)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <no-reply@govsign.example>")

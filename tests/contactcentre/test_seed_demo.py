@@ -78,3 +78,23 @@ def test_seed_demo_refuses_to_run_in_production(settings: object) -> None:
     settings.PRODUCTION = True  # type: ignore[attr-defined]
     with pytest.raises(CommandError, match="never runs in production"):
         seed()
+
+
+def test_add_staff_enrols_a_manager_with_a_verified_address(monkeypatch: object) -> None:
+    import getpass
+
+    answers = iter(["a-long-enough-passphrase", "a-long-enough-passphrase"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(answers))  # type: ignore[attr-defined]
+    out = StringIO()
+    call_command("add_staff", "Alex@Example.gov.uk", "--role", "Manager", stdout=out)
+    user = User.objects.get(email="alex@example.gov.uk")
+    assert user.check_password("a-long-enough-passphrase")
+    assert user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == ["Manager"]
+    assert user.emailaddress_set.get().verified
+    assert "now a Manager" in out.getvalue()
+
+
+def test_add_staff_refuses_a_bad_email() -> None:
+    with pytest.raises(CommandError, match="not an email address"):
+        call_command("add_staff", "not-an-email", "--role", "Agent", "--no-password")

@@ -14,6 +14,12 @@ from contactcentre.env import Env, check_redis_url, parse_database_url, parse_em
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Y-" + "x7Qp9LmZ2" * 6
+PRODUCTION_BASICS = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "help.govsign.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
 
 
 def load_settings(**environ: str) -> subprocess.CompletedProcess[str]:
@@ -83,12 +89,25 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
             "ALLOWED_HOSTS must be set",
         ),
         (
-            {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.gov"},
+            {
+                "DJANGO_ENV": "production",
+                "SECRET_KEY": STRONG_KEY,
+                "ALLOWED_HOSTS": "x.gov",
+                "DATABASE_URL": "postgres://db/cc",
+            },
             "REDIS_URL must be set",
         ),
         (
             {"DJANGO_ENV": "production", "DEMO_MODE": "true"},
             "DEMO_MODE cannot be on",
+        ),
+        (
+            {**PRODUCTION_BASICS, "EMAIL_URL": "smtp://mail.example"},
+            "DATABASE_URL must point at PostgreSQL",
+        ),
+        (
+            {**PRODUCTION_BASICS, "DATABASE_URL": "postgres://db/cc"},
+            "EMAIL_URL must name a mail server",
         ),
     ],
 )
@@ -99,6 +118,13 @@ def test_bad_values_fail_at_start_up_naming_the_variable(
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_an_empty_value_does_not_hide_a_secret_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_text("from-the-file")
+    env = Env({"SECRET_KEY": "", "SECRET_KEY_FILE": str(secret)})
+    assert env.text("SECRET_KEY") == "from-the-file"
 
 
 def test_secrets_can_come_from_files(tmp_path: Path) -> None:
@@ -159,6 +185,7 @@ def test_production_passes_the_deploy_checklist_with_nothing_to_report() -> None
         "ALLOWED_HOSTS": "help.govsign.example",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "EMAIL_URL": "smtp://mail.example:587?tls=true",
     }
     result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
