@@ -3,6 +3,7 @@ because an error page must never itself fail."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -30,7 +31,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be in a context processor or the session.
     try:
-        body: str = loader.render_to_string("errors/500.html", {})
+        body: str = loader.render_to_string(
+            "errors/500.html",
+            {
+                "service_name": settings.SERVICE_NAME,
+                "service_phase": settings.SERVICE_PHASE,
+                "support_email": settings.SUPPORT_EMAIL,
+            },
+        )
     except Exception:
         body = "<!doctype html><title>Sorry, there is a problem with the service</title>"
     return HttpResponse(body, status=500)

@@ -34,6 +34,21 @@ ROLE_REQUIRES: dict[str, str] = {
 }
 
 
+def ensure_role_groups(**kwargs: object) -> None:
+    """Make each role's group hold exactly its permissions. Run after every ``migrate`` (and
+    after a test flushes the database), so the groups always match ``ROLE_PERMISSIONS``."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.filter(
+            content_type__app_label="contactcentre", codename__in=codenames
+        )
+        if len(permissions) != len(codenames):
+            return  # permissions not created yet; the next post_migrate call completes it
+        group.permissions.set(permissions)
+
+
 def is_staff_member(user: User) -> bool:
     """Whether the person works in the contact centre (holds any role)."""
     return bool(user.is_authenticated and user.has_perm(WORK_CONTACTS))

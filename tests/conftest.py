@@ -25,6 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and one-time codes live in the cache (Redis in CI): start each test clean,
+    since user ids repeat between test runs."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require_service(name: str, available: bool, how: str) -> None:
     """Fail (in CI) or skip (elsewhere) when a real service a test needs is missing."""
     if available:
