@@ -79,6 +79,12 @@ def transition_contact(
     return contact
 
 
+def classify_contact(contact: Contact, *, topic: str, urgency: Urgency) -> None:
+    """Routing has decided what the contact is about and how urgent it is."""
+    Contact.objects.filter(pk=contact.pk).update(topic=topic, urgency=urgency)
+    contact.topic, contact.urgency = topic, urgency
+
+
 def record_first_response(contact: Contact) -> None:
     """A person (not the bot) answered for the first time. Later calls change nothing."""
     now = timezone.now()

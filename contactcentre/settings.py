@@ -176,7 +176,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Email --------------------------------------------------------------------------------
 
 _email = parse_email_url(env.text("EMAIL_URL", "console://"))
-if PRODUCTION and _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
+if PRODUCTION and str(_email["EMAIL_BACKEND"]).endswith("console.EmailBackend"):
     raise ImproperlyConfigured(
         "EMAIL_URL must name a mail server when DJANGO_ENV=production: "
         "citizens' verification and reset emails would be lost."

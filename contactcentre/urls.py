@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("console/contacts/<uuid:public_id>/", views.console_contact, name="console_contact"),
     path("manage/", views.manage, name="manage"),
+    path("manage/routing/", include("routing.urls")),
     path("admin/", admin.site.urls),
 ]
 

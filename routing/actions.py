@@ -1,0 +1,221 @@
+"""State changes in routing: deciding where a contact goes, queueing it, and assigning it.
+
+Each function is one thing that happens, in one transaction. Assignment locks rows with
+``select_for_update`` so that two workers never give one contact to two agents, nor one agent
+more contacts than their capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+from contactcentre.actions import classify_contact, transition_contact
+from contactcentre.errors import InvalidTransition, StaleState
+from contactcentre.models import Contact, ContactStatus, Outcome, Urgency
+from contactcentre.realtime import send_event_on_commit
+from routing import selectors
+from routing.choices import Destination
+from routing.models import (
+    ENTRY_TRANSITIONS,
+    AgentProfile,
+    EntryStatus,
+    Presence,
+    Queue,
+    QueueEntry,
+    RoutingDecision,
+)
+from routing.policy import ContactDescription, Decision, PolicyConfig, decide
+
+QUEUES_GROUP = "routing.queues"
+
+
+@transaction.atomic
+def route_contact(
+    contact: Contact,
+    description: ContactDescription,
+    now: datetime,
+    *,
+    config: PolicyConfig | None = None,
+) -> RoutingDecision:
+    """Decide where ``contact`` goes, store the decision with its reasons, and queue the contact
+    when it goes to an agent. The repeat-contact flag is worked out here from the contact."""
+    config = config or selectors.policy_config()
+    repeat = description.repeat_contact or selectors.is_repeat_contact(
+        contact, config.repeat_window_days
+    )
+    description = ContactDescription(
+        text=description.text,
+        language=description.language,
+        form=description.form,
+        repeat_contact=repeat,
+        needs=description.needs,
+    )
+    decision = decide(description, now, selectors.availability_snapshot(now), config)
+    stored = _store_decision(contact, decision, repeat, now)
+    classify_contact(
+        contact,
+        topic=decision.topic.replace("_", "-"),
+        urgency=Urgency.URGENT if decision.urgent else Urgency.ROUTINE,
+    )
+    if decision.destination == Destination.AGENT and decision.queue:
+        enqueue_contact(contact, decision.queue, decision.priority or 3, now)
+    return stored
+
+
+def _store_decision(
+    contact: Contact, decision: Decision, repeat: bool, now: datetime
+) -> RoutingDecision:
+    classified = decision.classification
+    return RoutingDecision.objects.create(
+        contact=contact,
+        decided_at=now,
+        destination=decision.destination,
+        queue=decision.queue or "",
+        priority=decision.priority,
+        form=decision.form or "",
+        offers=list(decision.offers),
+        reasons=list(decision.reasons),
+        topic=decision.topic,
+        urgent=decision.urgent,
+        classified_by=classified.source if classified else "",
+        confidence=classified.confidence if classified else None,
+        repeat_contact=repeat,
+    )
+
+
+@transaction.atomic
+def enqueue_contact(contact: Contact, queue_slug: str, priority: int, now: datetime) -> QueueEntry:
+    """The contact waits in ``queue_slug`` for an agent."""
+    queue = Queue.objects.get(slug=queue_slug)
+    if contact.status != ContactStatus.WAITING:
+        transition_contact(contact, ContactStatus.WAITING, reason=f"queued for {queue_slug}")
+    entry = QueueEntry.objects.create(
+        contact=contact, queue=queue, priority=priority, enqueued_at=now
+    )
+    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": queue_slug})
+    return entry
+
+
+@dataclass(frozen=True)
+class Assignment:
+    entry: QueueEntry
+    agent: AgentProfile
+
+
+def assign_next(now: datetime) -> Assignment | None:
+    """Give the most urgent, longest-waiting contact that some agent can take to the available
+    agent serving its queue with spare capacity who has been idle longest. None if no pair."""
+    with transaction.atomic():
+        for _attempt in range(3):
+            entry = _next_entry()
+            if entry is None:
+                return None
+            agent = _longest_idle_agent(entry.queue_id)
+            if agent is not None:
+                return _assign(entry, agent, now)
+            # Another worker took the last free agent for that queue: look again.
+    return None
+
+
+def _free_agents() -> QuerySet[AgentProfile]:
+    return AgentProfile.objects.filter(
+        presence=Presence.AVAILABLE, active_contacts__lt=F("capacity")
+    )
+
+
+def _next_entry() -> QueueEntry | None:
+    """The most urgent, then oldest, waiting entry in a queue some free agent serves, locked.
+
+    Entries another worker has locked are skipped: it is assigning them.
+    """
+    served = Queue.objects.filter(agents__in=_free_agents()).values("id")
+    return (
+        QueueEntry.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("contact")
+        .filter(status=EntryStatus.WAITING, queue_id__in=served)
+        .order_by("priority", "enqueued_at", "id")
+        .first()
+    )
+
+
+def _longest_idle_agent(queue_id: int) -> AgentProfile | None:
+    return (
+        _free_agents()
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("user")
+        .filter(skills__id=queue_id)
+        .order_by(F("idle_since").asc(nulls_first=True), "id")
+        .first()
+    )
+
+
+def _assign(entry: QueueEntry, agent: AgentProfile, now: datetime) -> Assignment:
+    _move_entry(entry, EntryStatus.ASSIGNED, agent=agent, assigned_at=now)
+    AgentProfile.objects.filter(pk=agent.pk).update(
+        active_contacts=F("active_contacts") + 1, idle_since=now
+    )
+    agent.active_contacts += 1
+    agent.idle_since = now
+    contact = entry.contact
+    transition_contact(contact, ContactStatus.IN_PROGRESS, actor=agent.user, reason="assigned")
+    send_event_on_commit(
+        f"agent.{agent.user_id}",
+        {"type": "routing.assigned", "contact": str(contact.public_id), "queue": entry.queue_id},
+    )
+    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": entry.queue_id})
+    return Assignment(entry=entry, agent=agent)
+
+
+def _move_entry(entry: QueueEntry, to_status: EntryStatus, **changes: object) -> None:
+    """A status-checked update of a queue entry."""
+    if to_status not in ENTRY_TRANSITIONS[entry.status]:
+        raise InvalidTransition(f"A {entry.status} queue entry cannot become {to_status}.")
+    updated = QueueEntry.objects.filter(pk=entry.pk, status=entry.status).update(
+        status=to_status, **changes
+    )
+    if updated != 1:
+        raise StaleState(f"Queue entry {entry.pk} changed before this could be done.")
+    entry.status = to_status
+    for field, value in changes.items():
+        setattr(entry, field, value)
+
+
+@transaction.atomic
+def abandon_queue_entry(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The citizen gave up waiting: the contact leaves the queue and is closed as abandoned."""
+    _move_entry(entry, EntryStatus.ABANDONED, ended_at=now)
+    contact = entry.contact
+    contact.refresh_from_db(fields=["status"])
+    transition_contact(
+        contact, ContactStatus.CLOSED, reason="left the queue", outcome=Outcome.ABANDONED
+    )
+    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": entry.queue_id})
+    return entry
+
+
+@transaction.atomic
+def finish_assignment(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The agent has finished with the contact: their capacity is free again."""
+    _move_entry(entry, EntryStatus.FINISHED, ended_at=now)
+    assert entry.agent_id is not None
+    AgentProfile.objects.filter(pk=entry.agent_id, active_contacts__gt=0).update(
+        active_contacts=F("active_contacts") - 1, idle_since=now
+    )
+    return entry
+
+
+@transaction.atomic
+def set_presence(agent: AgentProfile, presence: Presence, now: datetime) -> AgentProfile:
+    """The agent says whether they can take contacts."""
+    changes: dict[str, object] = {"presence": presence}
+    if presence == Presence.AVAILABLE and agent.presence != Presence.AVAILABLE:
+        changes["idle_since"] = now
+    AgentProfile.objects.filter(pk=agent.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(agent, field, value)
+    send_event_on_commit(QUEUES_GROUP, {"type": "agent.presence", "agent": agent.user_id})
+    return agent

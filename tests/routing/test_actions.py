@@ -1,0 +1,183 @@
+"""Routing's actions: stored decisions, queueing, assignment and abandonment."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from contactcentre.models import ContactStatus, Outcome
+from routing.actions import (
+    abandon_queue_entry,
+    assign_next,
+    enqueue_contact,
+    finish_assignment,
+    route_contact,
+    set_presence,
+)
+from routing.demo import load_demo_data
+from routing.models import AgentProfile, EntryStatus, Presence, Queue, QueueEntry, RoutingDecision
+from routing.policy import ContactDescription
+from tests.factories import ContactFactory, UserFactory
+from tests.routing.factories import AgentFactory, QueueFactory, WaitingEntryFactory
+
+TUESDAY_11AM = datetime(2026, 3, 10, 11, tzinfo=UTC)
+SATURDAY = datetime(2026, 3, 14, 11, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+class TestRouteContact:
+    @pytest.fixture(autouse=True)
+    def _seeded(self) -> None:
+        load_demo_data()
+
+    def test_every_decision_is_stored_with_its_contact_and_reasons(
+        self, django_capture_on_commit_callbacks: object
+    ) -> None:
+        contact = ContactFactory()
+        description = ContactDescription("how do I reset my password")
+        stored = route_contact(contact, description, SATURDAY)
+        assert RoutingDecision.objects.get(contact=contact) == stored
+        assert stored.destination == "chatbot"
+        assert stored.reasons[0].startswith("simple question")
+        contact.refresh_from_db()
+        assert contact.topic == "how-to"
+
+    def test_an_agent_decision_queues_the_contact(self) -> None:
+        AgentFactory(skills=[Queue.objects.get(slug="fraud")])
+        contact = ContactFactory()
+        stored = route_contact(contact, ContactDescription("I've been scammed"), TUESDAY_11AM)
+        assert (stored.destination, stored.queue, stored.priority) == ("agent", "fraud", 1)
+        assert stored.urgent
+        entry = QueueEntry.objects.get(contact=contact)
+        assert (entry.queue.slug, entry.priority, entry.status) == ("fraud", 1, "waiting")
+        contact.refresh_from_db()
+        assert (contact.status, contact.urgency) == (ContactStatus.WAITING, "urgent")
+
+    def test_nobody_signed_in_sends_complex_problems_to_the_webform(self) -> None:
+        stored = route_contact(
+            ContactFactory(), ContactDescription("can I talk to a person"), TUESDAY_11AM
+        )
+        assert (stored.destination, stored.form) == ("webform", "general")
+
+    def test_a_citizen_back_within_7_days_is_treated_as_complex(self) -> None:
+        AgentFactory(skills=list(Queue.objects.all()))
+        citizen = UserFactory()
+        ContactFactory(citizen=citizen)
+        again = ContactFactory(citizen=citizen)
+        stored = route_contact(again, ContactDescription("how do I sign in"), TUESDAY_11AM)
+        assert stored.repeat_contact
+        assert stored.destination == "agent"
+
+    def test_contacts_a_week_apart_are_not_repeats(self) -> None:
+        citizen = UserFactory()
+        old = ContactFactory(citizen=citizen)
+        old.created_at = timezone.now() - timedelta(days=8)
+        old.save()
+        stored = route_contact(
+            ContactFactory(citizen=citizen), ContactDescription("how do I sign in"), SATURDAY
+        )
+        assert not stored.repeat_contact
+
+
+@pytest.mark.django_db
+class TestAssignment:
+    def test_priority_then_first_come(self) -> None:
+        queue = QueueFactory()
+        now = timezone.now()
+        late_urgent = WaitingEntryFactory(queue=queue, priority=1, enqueued_at=now)
+        early = WaitingEntryFactory(queue=queue, priority=3, enqueued_at=now - timedelta(hours=1))
+        earlier = WaitingEntryFactory(queue=queue, priority=3, enqueued_at=now - timedelta(hours=2))
+        AgentFactory(skills=[queue], capacity=3)
+        order = [assign_next(now).entry.pk for _ in range(3)]  # type: ignore[union-attr]
+        assert order == [late_urgent.pk, earlier.pk, early.pk]
+
+    def test_urgent_contacts_in_any_queue_go_before_non_urgent_ones(self) -> None:
+        general, fraud = QueueFactory(slug="general"), QueueFactory(slug="fraud")
+        now = timezone.now()
+        WaitingEntryFactory(queue=general, priority=3, enqueued_at=now - timedelta(hours=1))
+        urgent = WaitingEntryFactory(queue=fraud, priority=1, enqueued_at=now)
+        AgentFactory(skills=[general, fraud], capacity=1)
+        assert assign_next(now).entry.pk == urgent.pk  # type: ignore[union-attr]
+
+    def test_the_longest_idle_agent_with_the_skill_gets_the_contact(self) -> None:
+        queue, other = QueueFactory(), QueueFactory()
+        now = timezone.now()
+        AgentFactory(skills=[other], idle_since=now - timedelta(hours=3))
+        AgentFactory(skills=[queue], idle_since=now - timedelta(minutes=5))
+        longest = AgentFactory(skills=[queue], idle_since=now - timedelta(hours=1))
+        AgentFactory(skills=[queue], idle_since=now - timedelta(hours=2), presence=Presence.AWAY)
+        WaitingEntryFactory(queue=queue)
+        assignment = assign_next(now)
+        assert assignment is not None
+        assert assignment.agent.pk == longest.pk
+        assignment.entry.contact.refresh_from_db()
+        assert assignment.entry.contact.status == ContactStatus.IN_PROGRESS
+
+    def test_no_agent_takes_more_than_their_capacity(self) -> None:
+        queue = QueueFactory()
+        agent = AgentFactory(skills=[queue], capacity=2)
+        for _ in range(4):
+            WaitingEntryFactory(queue=queue)
+        now = timezone.now()
+        assert [assign_next(now) is not None for _ in range(4)] == [True, True, False, False]
+        agent.refresh_from_db()
+        assert agent.active_contacts == 2
+        finish_assignment(QueueEntry.objects.filter(status="assigned").first(), now)  # type: ignore[arg-type]
+        assert assign_next(now) is not None
+
+    def test_an_abandoned_contact_leaves_the_queue(self) -> None:
+        queue = QueueFactory()
+        contact = ContactFactory()
+        entry = enqueue_contact(contact, queue.slug, 3, timezone.now())
+        abandon_queue_entry(entry, timezone.now())
+        AgentFactory(skills=[queue])
+        assert assign_next(timezone.now()) is None
+        contact.refresh_from_db()
+        assert (contact.status, contact.outcome) == (ContactStatus.CLOSED, Outcome.ABANDONED)
+        assert QueueEntry.objects.get(pk=entry.pk).status == EntryStatus.ABANDONED
+
+    def test_presence_changes_who_is_offered_contacts(self) -> None:
+        queue = QueueFactory()
+        agent = AgentFactory(skills=[queue], presence=Presence.OFFLINE)
+        WaitingEntryFactory(queue=queue)
+        assert assign_next(timezone.now()) is None
+        set_presence(agent, Presence.AVAILABLE, timezone.now())
+        assert assign_next(timezone.now()) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_workers_never_double_assign_nor_exceed_capacity(postgres: None) -> None:
+    queues = [QueueFactory(slug=f"race-{n}") for n in range(3)]
+    agents = [AgentFactory(skills=queues, capacity=2) for _ in range(10)]
+    for n in range(40):
+        WaitingEntryFactory(queue=queues[n % 3], priority=1 + n % 3)
+    assigned: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            while (assignment := assign_next(timezone.now())) is not None:
+                with lock:
+                    assigned.append(assignment.entry.pk)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert len(assigned) == len(set(assigned)) == 20  # 10 agents x capacity 2
+    for agent in AgentProfile.objects.filter(pk__in=[a.pk for a in agents]):
+        assert agent.active_contacts == 2
+        assert agent.entries.filter(status="assigned").count() == 2
+    assert QueueEntry.objects.filter(status="waiting").count() == 20
