@@ -303,3 +303,13 @@ LOGGING = {
 # The schedule whose hours are published as "when you can chat with an adviser".
 LIVE_AGENT_SCHEDULE = env.text("LIVE_AGENT_SCHEDULE", "live-agents")
 ACCOUNT_SIGNUP_OPEN = env.flag("ACCOUNT_SIGNUP_OPEN", default=True)
+
+# Panels of the agent console, in order: each app contributes a template (the spine composes
+# them through templates, never imports).
+CONSOLE_PANELS = ["console/panels/contacts.html"]
+
+# --- Chat (chat/) -------------------------------------------------------------------------
+
+# --- Self-help and chatbot (selfhelp/, chat/chatbot/) -------------------------------------
+
+# --- Webforms (webforms/) -----------------------------------------------------------------

@@ -16,6 +16,11 @@ urlpatterns = [
     path("console/contacts/<uuid:public_id>/", views.console_contact, name="console_contact"),
     path("manage/", views.manage, name="manage"),
     path("manage/routing/", include("routing.urls")),
+    path("chat/", include("chat.urls")),
+    path("console/chat/", include("chat.console_urls")),
+    path("help/", include("selfhelp.urls")),
+    path("forms/", include("webforms.urls")),
+    path("console/forms/", include("webforms.console_urls")),
     path("admin/", admin.site.urls),
 ]
 

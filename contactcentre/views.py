@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,8 +43,10 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @staff_page(Role.AGENT)
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
+    """The console shell: each app's panel, in the order ``CONSOLE_PANELS`` gives."""
     contacts = selectors.open_contacts()[:200]
-    return render(request, "console/home.html", {"contacts": contacts})
+    panels = settings.CONSOLE_PANELS
+    return render(request, "console/home.html", {"contacts": contacts, "console_panels": panels})
 
 
 @staff_page(Role.AGENT)
