@@ -193,7 +193,8 @@ def test_agent_sets_up_an_authenticator_app_then_works_the_console(site: str, pa
 
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(f"{site}/console/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Open contacts")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Agent console")
+    expect(page.get_by_role("heading", name="Open contacts", level=2)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=f"Contact {str(contact.public_id)[:8]}").click()
