@@ -48,6 +48,7 @@ RUN mkdir -p locale \
        DATABASE_URL=postgres://build@localhost/build \
        REDIS_URL=redis://localhost:6379/0 \
        EMAIL_URL=smtp://localhost:25 \
+       SITE_URL=https://localhost \
        sh -c 'python manage.py compilemessages --ignore=node_modules -v 0 \
               && python manage.py collectstatic --no-input -v 0'
 

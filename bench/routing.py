@@ -160,7 +160,7 @@ def main() -> int:
         print(json.dumps(figures | {"error": "set DATABASE_URL to a PostgreSQL server"}))
         return 1
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         figures.update(bench_assignments())
     finally:

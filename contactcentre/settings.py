@@ -53,6 +53,16 @@ CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 SERVICE_NAME = env.text("SERVICE_NAME", "GovSign help")
 SERVICE_PHASE = env.choice("SERVICE_PHASE", ("alpha", "beta", "live"), "beta")
 SUPPORT_EMAIL = env.text("SUPPORT_EMAIL", "help@govsign.example")
+# The public address of the service: links in emails (magic links, tracking) start with it.
+if PRODUCTION:
+    SITE_URL = env.required("SITE_URL", "when DJANGO_ENV=production (links in emails)")
+else:
+    SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or (
+    PRODUCTION and not SITE_URL.startswith("https://")
+):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must be an https:// address.")
 
 INSTALLED_APPS = [
     "daphne",
@@ -313,3 +323,32 @@ CONSOLE_PANELS = ["console/panels/contacts.html"]
 # --- Self-help and chatbot (selfhelp/, chat/chatbot/) -------------------------------------
 
 # --- Webforms (webforms/) -----------------------------------------------------------------
+
+WEBFORMS_REFERENCE_PREFIX = env.text("WEBFORMS_REFERENCE_PREFIX", "GS")
+WEBFORMS_DRAFT_DAYS = env.number("WEBFORMS_DRAFT_DAYS", 30, minimum=1)
+WEBFORMS_DRAFT_REMINDER_DAYS = env.number("WEBFORMS_DRAFT_REMINDER_DAYS", 3, minimum=1)
+WEBFORMS_MAGIC_LINK_HOURS = env.number("WEBFORMS_MAGIC_LINK_HOURS", 24, minimum=1)
+WEBFORMS_MAX_ATTACHMENT_BYTES = env.number(
+    "WEBFORMS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+# Work not done this long after a submission is re-queued by the sweep.
+WEBFORMS_SWEEP_AFTER_SECONDS = env.number("WEBFORMS_SWEEP_AFTER_SECONDS", 60, minimum=1)
+WEBFORMS_TRACK_ATTEMPTS = env.number("WEBFORMS_TRACK_ATTEMPTS", 5, minimum=1)
+WEBFORMS_TRACK_WINDOW_SECONDS = env.number("WEBFORMS_TRACK_WINDOW_SECONDS", 900, minimum=1)
+WEBFORMS_DUE_SOON_HOURS = env.number("WEBFORMS_DUE_SOON_HOURS", 24, minimum=1)
+# Webform emails may go through their own Django email backend.
+WEBFORMS_EMAIL_BACKEND = env.text("WEBFORMS_EMAIL_BACKEND", EMAIL_BACKEND)
+WEBFORMS_EMAIL_FILE_PATH = env.text("WEBFORMS_EMAIL_FILE_PATH", "")
+CONSOLE_PANELS.append("webforms/console_panel.html")
+CELERY_BEAT_SCHEDULE["webforms-sweep"] = {
+    "task": "webforms.tasks.sweep_unfinished_work",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["webforms-drafts"] = {
+    "task": "webforms.tasks.remind_and_expire_drafts",
+    "schedule": crontab(minute="7"),
+}
+CELERY_BEAT_SCHEDULE["webforms-sla-breaches"] = {
+    "task": "webforms.tasks.alert_sla_breaches",
+    "schedule": crontab(minute="*/5"),
+}

@@ -130,12 +130,17 @@ def _free_agents() -> QuerySet[AgentProfile]:
 def _next_entry() -> QueueEntry | None:
     """The most urgent, then oldest, waiting entry in a queue some free agent serves, locked.
 
-    Entries another worker has locked are skipped: it is assigning them.
+    Entries another worker has locked are skipped: it is assigning them. Only the columns the
+    assignment needs are read: this runs for every assignment.
     """
-    served = Queue.objects.filter(agents__in=_free_agents()).values("id")
+    served = AgentProfile.skills.through.objects.filter(
+        agentprofile__presence=Presence.AVAILABLE,
+        agentprofile__active_contacts__lt=F("agentprofile__capacity"),
+    ).values("queue_id")
     return (
         QueueEntry.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("contact")
+        .only("id", "status", "queue_id", "contact__id", "contact__status", "contact__public_id")
         .filter(status=EntryStatus.WAITING, queue_id__in=served)
         .order_by("priority", "enqueued_at", "id")
         .first()
@@ -147,6 +152,7 @@ def _longest_idle_agent(queue_id: int) -> AgentProfile | None:
         _free_agents()
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("user")
+        .only("id", "user__id", "active_contacts", "idle_since")
         .filter(skills__id=queue_id)
         .order_by(F("idle_since").asc(nulls_first=True), "id")
         .first()
@@ -162,11 +168,12 @@ def _assign(entry: QueueEntry, agent: AgentProfile, now: datetime) -> Assignment
     agent.idle_since = now
     contact = entry.contact
     transition_contact(contact, ContactStatus.IN_PROGRESS, actor=agent.user, reason="assigned")
+    # One wake-up, to the agent who now has the contact: each event costs a channel-layer round
+    # trip inside the assignment, and queue figures are read from the database.
     send_event_on_commit(
         f"agent.{agent.user_id}",
         {"type": "routing.assigned", "contact": str(contact.public_id), "queue": entry.queue_id},
     )
-    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": entry.queue_id})
     return Assignment(entry=entry, agent=agent)
 
 

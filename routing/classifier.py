@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.choices import Topic
-from routing.rules import normalise
+from routing.rules import normalise, without_negated
 
 TRAINING_DIR = Path(__file__).resolve().parent / "training"
 
@@ -40,6 +40,11 @@ def load_examples(directory: Path = TRAINING_DIR) -> list[Example]:
     return examples
 
 
+def meaning(text: str) -> str:
+    """What the model reads: the normalised text without the topics the citizen rules out."""
+    return without_negated(normalise(text))
+
+
 class TextTopicModel:
     """Topic probabilities for texts. Build with ``train``."""
 
@@ -55,16 +60,16 @@ class TextTopicModel:
 
         rows = list(examples)
         features = make_union(
+            TfidfVectorizer(preprocessor=meaning, ngram_range=(1, 2), sublinear_tf=True, min_df=1),
             TfidfVectorizer(
-                preprocessor=normalise, ngram_range=(1, 2), sublinear_tf=True, min_df=1
-            ),
-            TfidfVectorizer(
-                preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True
+                preprocessor=meaning, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True
             ),
         )
-        pipeline = make_pipeline(
-            features, LogisticRegression(C=50.0, max_iter=3000, class_weight="balanced")
+        # Newton-CG reaches the same (convex) optimum as the default solver, several times faster.
+        model = LogisticRegression(
+            C=50.0, max_iter=3000, class_weight="balanced", solver="newton-cg"
         )
+        pipeline = make_pipeline(features, model)
         pipeline.fit([row.text for row in rows], [row.topic for row in rows])
         return cls(pipeline)
 

@@ -67,7 +67,8 @@ DEMO_RULES: tuple[tuple[str, str, str, str], ...] = (
         "Freedom of Information",
         RuleKind.PHRASE,
         Topic.FOI,
-        "freedom of information\nfoi\nfoia\nfoi request\nrhyddid gwybodaeth",
+        "freedom of information\nfoi\nfoia\nfoi request\nrhyddid gwybodaeth\n"
+        "freedom of info\nrequest for information\ninformation request",
     ),
     (
         "Copy of my data",
@@ -83,13 +84,23 @@ DEMO_RULES: tuple[tuple[str, str, str, str], ...] = (
         r"\bcomplain(t|ts|ing|ed)?\b|\bcwyn\b|\bgwyno\b",
     ),
     (
+        "Account locked",
+        RuleKind.PATTERN,
+        Topic.ACCOUNT,
+        r"\b(account|acount|accoutn)('s| is| has| was| got| been| has been)* (locked|blocked|"
+        r"suspended|disabled|deactivated|frozen)\b|\b(locked|frozen|blocked|suspended) "
+        r"(account|acount)\b|\blocked out\b|\bnghyfrif wedi('i| cael ei) (gloi|rwystro)\b",
+    ),
+    (
         "Accessibility needs",
         RuleKind.PHRASE,
         Topic.ACCESSIBILITY,
         "deaf\nhard of hearing\nhearing impairment\nblind\npartially sighted\n"
         "visually impaired\nscreen reader\nsign language\nbsl\ndyslexia\ndyslexic\n"
         "learning disability\nlearning difficulty\nwheelchair\nautistic\nlow vision\n"
-        "reasonable adjustments\neasy read\nbyddar\nddall",
+        "reasonable adjustments\neasy read\nbyddar\nddall\nfyddar\ndall\neyesight\npoor sight\n"
+        "sight loss\nscreen magnifier\nlarge print\nbraille\nhearing aid\nvoice control\n"
+        "speech recognition software\nadhd\ntremor\ntremors\nanabledd",
     ),
     (
         "Asks for Welsh",
@@ -104,7 +115,8 @@ DEMO_RULES: tuple[tuple[str, str, str, str], ...] = (
         Topic.PERSON,
         r"\b(speak|talk|chat|put me through|transfer me|connect me)\b[^.?!]{0,25}\b(person|human|"
         r"someone|somebody|adviser|advisers|advisor|advisors|agent|staff|operator)\b"
-        r"|\b(real|actual) (person|human)\b|\bhuman please\b",
+        r"|\b(real|actual) (person|human)\b|\bhuman please\b"
+        r"|^\W*(a |an )?(human|person|agent|adviser|advisor|operator)( please| pls| now)?\W*$",
     ),
 )
 

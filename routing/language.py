@@ -17,6 +17,9 @@ _WELSH_WORDS_TEXT = """
     mewngofnodi fewngofnodi cod codau negeseuon neges ebost bost cyfeiriad enw nghyfrif
     ngwirio gwirio profi brofi pwy ydw dogfen dogfennau pasbort trwydded yrru
     trwy drwy dros am fod bod yw'r dim hi fo o'n i'w eich ein eu nhw
+    arna arnaf gen eto llun wyneb gwrthod cloi gloi gallu chwalu gwaith gweithio gwbl ffurflen
+    gwasanaeth sgwrs fyw agor ga gaf gwelwch newydd ffonio rhif anghofio ailosod dileu gwiriad
+    methais collais wrth gefn codau pherson iawn nhrin ffordd
 """
 WELSH_WORDS = frozenset(_WELSH_WORDS_TEXT.split())
 # Words too often English to count on their own.
@@ -24,11 +27,19 @@ SHARED_WORDS = frozenset({"i", "a", "o", "am", "ap", "data", "person", "help", "
 WORD = re.compile(r"[a-zâêîôûŵŷäëïöüÿáéíóúẁýàèìòùẁỳ']+")
 
 
+def _welsh(word: str) -> bool:
+    """A Welsh word, or one with a Welsh clitic ("mae'r", "i'w") on a Welsh word."""
+    if word in SHARED_WORDS:
+        return False
+    stem = word.split("'", 1)[0]
+    return word in WELSH_WORDS or (stem in WELSH_WORDS and stem not in SHARED_WORDS)
+
+
 def looks_welsh(text: str) -> bool:
     words = WORD.findall(text.lower())
     if not words:
         return False
-    welsh = sum(1 for word in words if word in WELSH_WORDS and word not in SHARED_WORDS)
+    welsh = sum(1 for word in words if _welsh(word))
     if len(words) <= 2:
         return welsh == len(words)
     return welsh >= 2 and welsh / len(words) >= 0.3

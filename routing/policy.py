@@ -189,6 +189,9 @@ def classify(description: ContactDescription, config: PolicyConfig) -> Classific
     elif subject_rules:
         best = min(subject_rules, key=lambda rule: _precedence(config, rule.topic))
         subject, source, confidence = best.topic, f"rule: {best.name}", 1.0
+        subject, source, confidence = _more_pressing(
+            description.text, config, (subject, source, confidence)
+        )
     else:
         subject, source, confidence = _model_subject(description.text, config, found_by)
     found_by.setdefault(subject, _describe_source(source, confidence))
@@ -214,6 +217,27 @@ def _model_subject(
     if subjects[subject] < config.min_confidence:
         return Topic.GENERAL, "classifier", subjects[subject]
     return subject, "classifier", subjects[subject]
+
+
+def _more_pressing(
+    text: str, config: PolicyConfig, by_rule: tuple[str, str, float]
+) -> tuple[str, str, float]:
+    """A rule names what a message is about, but not everything in it: "locked out, and there
+    is an email address on my account I never added" is fraud. The classifier may raise the
+    subject to a more pressing one (a route of higher precedence) when it is confident."""
+    if config.model is None:
+        return by_rule
+    probabilities = config.model.probabilities([text])[0]
+    pressing = [
+        topic
+        for topic, probability in probabilities.items()
+        if topic in SUBJECT_TOPICS
+        and probability >= config.need_confidence
+        and _precedence(config, topic) < _precedence(config, by_rule[0])
+    ]
+    if not pressing:
+        return by_rule
+    return pressing[0], "classifier", probabilities[pressing[0]]
 
 
 def _precedence(config: PolicyConfig, topic: str) -> int:

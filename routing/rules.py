@@ -35,6 +35,26 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# "not a complaint, just a question", "I don't need a person", "I don't think it's fraud but":
+# the words a citizen rules out, up to the end of the clause. Only these forms count: "can't
+# sign in" or "never asked for a code" are the problem itself, not a topic ruled out.
+_CLAUSE = r"(?:(?!\b(?:but|just|only|though|however)\b)[^.,;:!?])*"
+_NEGATED = re.compile(
+    r"\b(?:do not|does not|did not|don't|doesn't|didn't|dont)\s+(?:really\s+)?"
+    r"(?:need|want|think|believe|mean)\b"
+    + _CLAUSE
+    + r"|\bno need (?:for|to)\b"
+    + _CLAUSE
+    + r"|\bnot (?:a|an|about|asking|complaining|reporting|trying|looking|after)\b"
+    + _CLAUSE
+)
+
+
+def without_negated(normalised_text: str) -> str:
+    """The text without the clauses that rule a topic out (on ``normalise``d text)."""
+    return _NEGATED.sub(" ", normalised_text)
+
+
 @lru_cache(maxsize=1024)
 def compile_rule(kind: str, pattern: str) -> re.Pattern[str]:
     """A phrase rule holds one phrase a line; each matches as whole words in any case."""
@@ -48,5 +68,5 @@ def compile_rule(kind: str, pattern: str) -> re.Pattern[str]:
 
 
 def matching_rules(rules: tuple[Rule, ...], text: str) -> list[Rule]:
-    normalised = normalise(text)
-    return [rule for rule in rules if rule.matches(normalised)]
+    meaning = without_negated(normalise(text))
+    return [rule for rule in rules if rule.matches(meaning)]

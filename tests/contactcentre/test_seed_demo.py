@@ -42,6 +42,7 @@ def test_seed_demo_creates_queues_hours_and_articles() -> None:
         "fraud",
         "accessibility",
         "welsh",
+        "written",
     }
     schedule = Schedule.objects.get(slug="live-agents")
     sessions = [(s.weekday, s.opens.hour, s.closes.hour) for s in schedule.sessions.all()]

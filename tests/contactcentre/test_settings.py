@@ -18,6 +18,7 @@ PRODUCTION_BASICS = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "help.govsign.example",
+    "SITE_URL": "https://help.govsign.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
@@ -93,6 +94,7 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
                 "DJANGO_ENV": "production",
                 "SECRET_KEY": STRONG_KEY,
                 "ALLOWED_HOSTS": "x.gov",
+                "SITE_URL": "https://x.gov",
                 "DATABASE_URL": "postgres://db/cc",
             },
             "REDIS_URL must be set",
@@ -104,6 +106,14 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
         (
             {**PRODUCTION_BASICS, "EMAIL_URL": "smtp://mail.example"},
             "DATABASE_URL must point at PostgreSQL",
+        ),
+        (
+            {**PRODUCTION_BASICS, "SITE_URL": ""},
+            "SITE_URL must be set",
+        ),
+        (
+            {**PRODUCTION_BASICS, "SITE_URL": "http://help.govsign.example"},
+            "must be an https:// address",
         ),
         (
             {**PRODUCTION_BASICS, "DATABASE_URL": "postgres://db/cc"},
@@ -183,6 +193,7 @@ def test_production_passes_the_deploy_checklist_with_nothing_to_report() -> None
         "DJANGO_ENV": "production",
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "help.govsign.example",
+        "SITE_URL": "https://help.govsign.example",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
         "EMAIL_URL": "smtp://mail.example:587?tls=true",

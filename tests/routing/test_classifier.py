@@ -73,3 +73,29 @@ def test_citizens_own_words_are_understood() -> None:
     }
     predicted = model.predict(list(cases))
     assert predicted == list(cases.values())
+
+
+HOLDOUT_DECISION_FLOOR = 0.90  # 94.8% when set; see bench/routing_quality.py
+
+
+def test_decisions_on_the_independent_holdout_are_above_the_floor() -> None:
+    """Messages written apart from the training examples, routed with the demo policy."""
+    from routing.evaluation import HOLDOUT, demo_policy, evaluate
+
+    report = evaluate(HOLDOUT, demo_policy())
+    assert len(report.results) >= 250
+    print(f"holdout: topic {report.topic_accuracy:.1%}, decisions {report.decision_match_rate:.1%}")
+    assert report.decision_match_rate >= HOLDOUT_DECISION_FLOOR
+
+
+def test_a_topic_the_citizen_rules_out_does_not_decide_the_route() -> None:
+    from routing.evaluation import demo_policy
+    from routing.policy import ContactDescription, classify
+
+    config = demo_policy()
+    for text in (
+        "not a complaint, just a question about signing in",
+        "I don't need a person, the chatbot will do",
+    ):
+        assert classify(ContactDescription(text), config).subject not in {"complaint", "person"}
+        assert "person" not in classify(ContactDescription(text), config).needs

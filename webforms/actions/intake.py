@@ -1,0 +1,216 @@
+"""Durable intake. ``submit_draft`` commits the submission, its contact and its reference in one
+transaction, keyed by the draft's idempotency key (a unique constraint), and only then queues
+the rest. ``process_submission`` routes and acknowledges it; each step sets its own work marker
+with a status-checked update in the transaction that does the work, so a step that is retried,
+delivered twice or re-queued by the sweep does its work exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from contactcentre.actions import open_contact
+from contactcentre.errors import ContactCentreError
+from contactcentre.models import Channel, ContactStatus, Urgency, User
+from contactcentre.realtime import send_event_on_commit
+from routing.actions import enqueue_contact, route_contact
+from routing.choices import Destination
+from routing.models import Queue
+from routing.policy import ContactDescription
+from webforms.actions.outbox import deliver_email, write_email
+from webforms.models import (
+    Draft,
+    DraftStatus,
+    EmailKind,
+    EmailStatus,
+    FieldKind,
+    OutboundEmail,
+    Submission,
+)
+from webforms.reference import new_reference
+from webforms.sla import due_at
+
+logger = logging.getLogger(__name__)
+INBOX_GROUP = "webforms.inbox"
+
+
+class NotReadyToSubmit(ContactCentreError):
+    code = "not_ready"
+
+
+class QueueMissing(ContactCentreError):
+    code = "queue_missing"
+
+
+def submit_draft(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
+    """Send the form. Idempotent: submitting the same draft again (a double click, a refresh,
+    a retried request) returns the one submission already made."""
+    existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        return _submit(draft, citizen=citizen, now=now)
+    except IntegrityError:
+        # Lost a race with the same key: the other request's submission is the one.
+        existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _submit(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
+    locked = Draft.objects.select_for_update().select_related("form").get(pk=draft.pk)
+    if locked.status == DraftStatus.SUBMITTED:
+        return Submission.objects.get(idempotency_key=locked.idempotency_key)
+    if locked.status != DraftStatus.ACTIVE:
+        raise NotReadyToSubmit("This form has expired.")
+    form = locked.form
+    if citizen is not None and not citizen.is_authenticated:
+        citizen = None
+    citizen = citizen or locked.citizen
+    email = locked.answers.get("email") or (citizen.email if citizen else "")
+    if not email:
+        raise NotReadyToSubmit("An email address is needed to send the form.")
+    contact = open_contact(
+        channel=Channel.WEBFORM,
+        citizen=citizen,
+        topic=form.slug,
+        urgency=Urgency.URGENT if form.urgent else Urgency.ROUTINE,
+        language=locked.language,
+    )
+    submission = _create_with_fresh_reference(
+        form=form,
+        contact=contact,
+        idempotency_key=locked.idempotency_key,
+        citizen=citizen,
+        email=email,
+        language=locked.language,
+        answers=locked.answers,
+        from_contact=locked.from_contact,
+        submitted_at=now,
+        due_at=due_at(now, form.sla_working_days),
+        queue_slug=form.queue_slug,
+    )
+    locked.attachments.update(submission=submission)
+    updated = Draft.objects.filter(pk=locked.pk, status=DraftStatus.ACTIVE).update(
+        status=DraftStatus.SUBMITTED
+    )
+    if updated != 1:
+        raise IntegrityError("draft changed while it was submitted")
+    from webforms.tasks import process_submission, queue_after_commit
+
+    queue_after_commit(process_submission, submission.pk)
+    return submission
+
+
+def _create_with_fresh_reference(**fields: object) -> Submission:
+    """A reference collision (one in billions) just draws again; a repeated idempotency key is
+    left to raise, for ``submit_draft`` to answer with the existing submission."""
+    for _attempt in range(5):
+        reference = new_reference(settings.WEBFORMS_REFERENCE_PREFIX)
+        if Submission.objects.filter(reference=reference).exists():
+            continue
+        with transaction.atomic():
+            return Submission.objects.create(reference=reference, **fields)
+    raise IntegrityError("could not draw an unused reference")
+
+
+def _description_text(submission: Submission) -> str:
+    fields = submission.form.fields.filter(kind__in=[FieldKind.TEXTAREA, FieldKind.TEXT])
+    return " ".join(submission.answers.get(f.name, "") for f in fields)[:2000]
+
+
+@transaction.atomic
+def route_submission(submission_id: int, *, now: datetime) -> bool:
+    """Decide where the submission goes (the routing policy, with its reasons) and put it in a
+    queue. The form's own queue is used unless routing sends it to agents elsewhere. True if
+    it was routed now, False if that was already done."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("form", "contact")
+        .get(pk=submission_id)
+    )
+    if submission.routed_at is not None:
+        return False
+    form, contact = submission.form, submission.contact
+    description = ContactDescription(
+        text=_description_text(submission), language=submission.language, form=form.slug
+    )
+    decision = route_contact(contact, description, now)
+    queue = decision.queue if decision.destination == Destination.AGENT else ""
+    if not queue:
+        if not Queue.objects.filter(slug=form.queue_slug).exists():
+            raise QueueMissing(f"Form {form.slug} names queue {form.queue_slug}, which is missing.")
+        queue = form.queue_slug
+        if contact.status == ContactStatus.NEW:
+            enqueue_contact(contact, queue, form.priority, now)
+    Submission.objects.filter(pk=submission.pk, routed_at__isnull=True).update(
+        routed_at=now, queue_slug=queue
+    )
+    send_event_on_commit(
+        INBOX_GROUP,
+        {"type": "webform.routed", "reference": submission.reference, "queue": queue},
+    )
+    return True
+
+
+def acknowledge_submission(submission_id: int, *, now: datetime) -> int | None:
+    """Write the acknowledgement email, in the citizen's language, to the outbox (once).
+    Returns the outbox id to send, or None if it was already written."""
+    with transaction.atomic():
+        claimed = Submission.objects.filter(pk=submission_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        )
+        if claimed != 1:
+            return None
+        submission = Submission.objects.select_related("form").get(pk=submission_id)
+        email = write_email(
+            kind=EmailKind.ACKNOWLEDGEMENT,
+            dedupe_key=f"ack:{submission.pk}",
+            to=submission.email,
+            language=submission.language,
+            template="acknowledgement",
+            context={"submission": submission, "form": submission.form},
+            submission=submission,
+            send_after_commit=False,
+        )
+    return email.pk if email else None
+
+
+def process_submission(submission_id: int, *, now: datetime) -> None:
+    """Everything after the commit: route, acknowledge, send the acknowledgement."""
+    route_submission(submission_id, now=now)
+    email_id = acknowledge_submission(submission_id, now=now)
+    if email_id is None:
+        # Written by an earlier run that may have died before sending: send it if still due.
+        email_id = (
+            OutboundEmail.objects.filter(
+                dedupe_key=f"ack:{submission_id}", status=EmailStatus.PENDING
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if email_id is not None:
+        deliver_email(email_id)
+
+
+def unfinished_work(now: datetime) -> tuple[list[int], list[int]]:
+    """Submissions whose routing or acknowledgement never happened, and pending emails, older
+    than the sweep delay: what the sweep re-queues."""
+    before = now - timedelta(seconds=settings.WEBFORMS_SWEEP_AFTER_SECONDS)
+    submissions = list(
+        Submission.objects.filter(submitted_at__lte=before)
+        .filter(Q(routed_at__isnull=True) | Q(acknowledged_at__isnull=True))
+        .values_list("pk", flat=True)[:5000]
+    )
+    emails = list(
+        OutboundEmail.objects.filter(status=EmailStatus.PENDING, created_at__lte=before)
+        .exclude(dedupe_key__startswith="ack:", submission_id__in=submissions)
+        .values_list("pk", flat=True)[:5000]
+    )
+    return submissions, emails

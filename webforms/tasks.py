@@ -1,0 +1,68 @@
+"""Celery tasks of the webforms app: thin wrappers that take ids, call an action and own their
+retries. All are idempotent (see ``actions.intake`` and ``actions.outbox``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from webforms.actions import drafts, inbox, intake, outbox
+
+logger = logging.getLogger(__name__)
+
+
+def queue_after_commit(task: Any, object_id: int) -> None:
+    """Queue ``task(object_id)`` once the transaction commits. If the broker cannot be reached
+    the work is already safe in the database: log it and leave it to the sweep, rather than
+    fail the citizen's request after the commit."""
+
+    def send() -> None:
+        try:
+            # No publish retries: with the broker down, answer the citizen at once.
+            task.apply_async((object_id,), retry=False)
+        except Exception:
+            logger.warning("Broker unavailable: %s(%s) left to the sweep", task.name, object_id)
+
+    transaction.on_commit(send)
+
+
+@shared_task(max_retries=10, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
+def process_submission(submission_id: int) -> None:
+    intake.process_submission(submission_id, now=timezone.now())
+
+
+@shared_task(
+    max_retries=outbox.MAX_ATTEMPTS,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+)
+def send_email(email_id: int) -> None:
+    outbox.deliver_email(email_id)
+
+
+@shared_task(max_retries=3, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
+def sweep_unfinished_work() -> dict[str, int]:
+    """Re-queue submissions whose work never ran (broker down, worker killed) and emails never
+    sent. Queuing twice is harmless: the work is idempotent."""
+    submissions, emails = intake.unfinished_work(timezone.now())
+    for submission_id in submissions:
+        process_submission.delay(submission_id)
+    for email_id in emails:
+        send_email.delay(email_id)
+    return {"submissions": len(submissions), "emails": len(emails)}
+
+
+@shared_task(max_retries=3, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
+def remind_and_expire_drafts() -> dict[str, int]:
+    now = timezone.now()
+    return {"reminded": drafts.remind_expiring_drafts(now), "expired": drafts.expire_drafts(now)}
+
+
+@shared_task(max_retries=3, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
+def alert_sla_breaches() -> int:
+    return inbox.alert_sla_breaches(timezone.now())
