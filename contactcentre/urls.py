@@ -19,6 +19,7 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("console/chat/", include("chat.console_urls")),
     path("help/", include("selfhelp.urls")),
+    path("manage/help/", include("selfhelp.console_urls")),
     path("forms/", include("webforms.urls")),
     path("console/forms/", include("webforms.console_urls")),
     path("admin/", admin.site.urls),

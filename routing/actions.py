@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 
 from contactcentre.actions import classify_contact, transition_contact
 from contactcentre.errors import InvalidTransition, StaleState
-from contactcentre.models import Contact, ContactStatus, Outcome, Urgency
+from contactcentre.models import Contact, ContactStatus, Outcome, Urgency, User
 from contactcentre.realtime import send_event_on_commit
 from routing import selectors
 from routing.choices import Destination
@@ -213,6 +213,32 @@ def finish_assignment(entry: QueueEntry, now: datetime) -> QueueEntry:
         active_contacts=F("active_contacts") - 1, idle_since=now
     )
     return entry
+
+
+@transaction.atomic
+def take_out_of_queue(contact: Contact, agent: User, now: datetime) -> None:
+    """An agent has started working ``contact`` outside live chat (a written request): its open
+    queue entry ends without holding a chat slot.
+
+    A waiting entry is first assigned to ``agent`` (when they have an agent profile) so the
+    queue's history shows who took it; an entry routing had assigned frees that agent's capacity.
+    """
+    entry = (
+        QueueEntry.objects.select_for_update(of=("self",))
+        .filter(contact=contact, status__in=[EntryStatus.WAITING, EntryStatus.ASSIGNED])
+        .first()
+    )
+    if entry is None:
+        return
+    if entry.status == EntryStatus.ASSIGNED:
+        finish_assignment(entry, now)
+        return
+    profile = AgentProfile.objects.filter(user=agent).first()
+    if profile is None:
+        _move_entry(entry, EntryStatus.ABANDONED, ended_at=now)
+        return
+    _move_entry(entry, EntryStatus.ASSIGNED, agent=profile, assigned_at=now)
+    _move_entry(entry, EntryStatus.FINISHED, ended_at=now)
 
 
 @transaction.atomic

@@ -152,7 +152,9 @@ class TopicRoute(models.Model):
         max_length=32, blank=True, default="general", help_text=_("The webform then offered.")
     )
     guidance = models.SlugField(
-        max_length=64, blank=True, help_text=_("Guidance the chatbot gives, e.g. fraud-safety.")
+        max_length=64,
+        blank=True,
+        help_text=_("Guidance the chatbot gives, e.g. report-fraud (an article slug)."),
     )
 
     class Meta:

@@ -129,7 +129,7 @@ DEFAULT_ROUTES: dict[str, TopicRoute] = {
     for route in (
         TopicRoute(
             Topic.FRAUD, "urgent: suspected fraud", 10, D.AGENT, urgent=True, queue="fraud",
-            priority=1, fallback=D.CHATBOT, fallback_form="fraud", guidance="fraud-safety",
+            priority=1, fallback=D.CHATBOT, fallback_form="fraud", guidance="report-fraud",
         ),
         TopicRoute(
             Topic.FOI, "must be in writing: Freedom of Information request", 20, D.WEBFORM,

@@ -7,8 +7,11 @@ A file looks like::
     title: Reset your password
     topic: sign-in
     summary: What to do if you've forgotten your password.
+    questions: forgot my password | can't log in, password wrong
     ---
     The body, in Markdown.
+
+``questions`` is optional: example questions, separated by ``|``, that the chatbot learns from.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class ArticleFile:
     topic: str
     summary: str
     body: str
+    questions: tuple[str, ...] = ()
 
 
 def parse_article(text: str, *, language: str, source: str) -> ArticleFile:
@@ -59,8 +63,15 @@ def parse_article(text: str, *, language: str, source: str) -> ArticleFile:
     body = "\n".join(lines[end + 1 :]).strip()
     if not body:
         raise ArticleFileError(f"{source}: the article has no body.")
+    questions = tuple(q.strip() for q in fields.get("questions", "").split("|") if q.strip())
     return ArticleFile(
-        language, fields["slug"], fields["title"], fields["topic"], fields["summary"], body
+        language,
+        fields["slug"],
+        fields["title"],
+        fields["topic"],
+        fields["summary"],
+        body,
+        questions,
     )
 
 

@@ -62,7 +62,7 @@ def test_fraud_out_of_hours_gets_safety_guidance_and_the_urgent_fraud_form() -> 
     assert decision["destination"] == "chatbot"
     assert decision["form"] == "fraud"
     assert "webform:fraud" in decision["offers"]
-    assert "guidance:fraud-safety" in decision["offers"]
+    assert "guidance:report-fraud" in decision["offers"]
     assert "agents closed: opens Monday 08:00" in decision["reasons"]
 
 

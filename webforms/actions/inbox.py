@@ -15,10 +15,9 @@ from contactcentre.errors import NotPermitted
 from contactcentre.models import ContactStatus, Outcome, User
 from contactcentre.realtime import send_event_on_commit
 from contactcentre.roles import SUPERVISE_CONTACTS
-from routing.actions import enqueue_contact
+from routing.actions import enqueue_contact, take_out_of_queue
 from webforms.actions.outbox import write_email
 from webforms.models import EmailKind, MessageKind, Submission, SubmissionMessage
-from webforms.queueing import finish_open_entry
 
 SUPERVISORS_GROUP = "webforms.supervisors"
 S = ContactStatus
@@ -46,7 +45,7 @@ def _take(submission: Submission, agent: User, now: datetime) -> None:
     contact = submission.contact
     if contact.status == S.CLOSED:
         raise NotPermitted("This request is closed.")
-    finish_open_entry(contact, agent, now)
+    take_out_of_queue(contact, agent, now)
     if contact.status in (S.NEW, S.WAITING):
         transition_contact(contact, S.IN_PROGRESS, actor=agent, reason="taken from the inbox")
         _status_email(submission, "in_progress", key=f"progress:{submission.pk}")

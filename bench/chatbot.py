@@ -1,0 +1,231 @@
+"""Chatbot quality and speed: top-1 and top-3 accuracy, out-of-scope rejection and p95 answer
+time with 1,000 articles loaded, beside a plain BM25 baseline measured in the same run.
+
+Two labelled question sets live in ``bench/data/`` (one JSON object a line: ``q``, ``article``
+(a slug, or null for out-of-scope) and optionally ``language``):
+
+- ``chatbot_questions.jsonl``: the development set. It was used while building the bot.
+- ``chatbot_heldout.jsonl``: the held-out set, written before the bot was tuned and never
+  used to tune it. Its figures are the honest estimate for questions the bot has not seen.
+
+The script writes the development set if it is missing (it never rewrites either file).
+Runs in a throwaway test database made from DATABASE_URL (SQLite without it) and dropped
+afterwards. Prints one JSON object; exits non-zero if it could not measure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcentre.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+DEVELOPMENT = DATA / "chatbot_questions.jsonl"
+HELD_OUT = DATA / "chatbot_heldout.jsonl"
+TOTAL_ARTICLES = 1_000
+SEED = 20261125
+# Written when the development set is missing; the full set is kept in the repository.
+STARTER_QUESTIONS = [
+    {"q": "how do i change my email", "article": "change-email-address"},
+    {"q": "forgot my password", "article": "reset-password"},
+    {"q": "lost my phone", "article": "lost-phone-no-access-to-security-codes"},
+    {"q": "what's the weather tomorrow", "article": None},
+]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists() and path == DEVELOPMENT:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(row) + "\n" for row in STARTER_QUESTIONS))
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# --- Our chatbot ----------------------------------------------------------------------------
+
+
+def score_bot(rows: list[dict[str, Any]]) -> dict[str, float]:
+    from chat.chatbot import answer
+
+    def predict(row: dict[str, Any]) -> list[str]:
+        reply = answer(row["q"], language=row.get("language", "en"))
+        return [reply.article, *reply.alternatives] if reply.article else []
+
+    return figures(rows, predict)
+
+
+# --- The plain BM25 baseline ------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def score_bm25(rows: list[dict[str, Any]], *, with_examples: bool) -> dict[str, float]:
+    from rank_bm25 import BM25Okapi
+
+    from selfhelp.selectors import published_guidance
+
+    by_language: dict[str, tuple[list[str], Any]] = {}
+    texts = published_guidance()
+    for language in {t.language for t in texts}:
+        rows_here = [t for t in texts if t.language == language]
+        corpus = [
+            tokens(" ".join([t.title, t.summary, t.body, *(t.examples if with_examples else ())]))
+            for t in rows_here
+        ]
+        by_language[language] = ([t.slug for t in rows_here], BM25Okapi(corpus))
+
+    def predict(row: dict[str, Any]) -> list[str]:
+        slugs, bm25 = by_language.get(row.get("language", "en"), by_language["en"])
+        scores = bm25.get_scores(tokens(row["q"]))
+        ranked = sorted(range(len(slugs)), key=lambda i: -scores[i])
+        # Plain BM25 has no notion of scope: it rejects only when no word matches at all.
+        return [slugs[i] for i in ranked[:3]] if scores[ranked[0]] > 0 else []
+
+    return figures(rows, predict)
+
+
+def figures(rows: list[dict[str, Any]], predict: Any) -> dict[str, float]:
+    answerable = [r for r in rows if r["article"]]
+    out_of_scope = [r for r in rows if not r["article"]]
+    top1 = top3 = rejected = 0
+    for row in answerable:
+        found = predict(row)
+        top1 += found[:1] == [row["article"]]
+        top3 += row["article"] in found[:3]
+    for row in out_of_scope:
+        rejected += not predict(row)
+    return {
+        "questions": len(answerable),
+        "top1": round(top1 / max(len(answerable), 1), 3),
+        "top3": round(top3 / max(len(answerable), 1), 3),
+        "out_of_scope_questions": len(out_of_scope),
+        "out_of_scope_rejection": round(rejected / max(len(out_of_scope), 1), 3),
+    }
+
+
+# --- Speed with 1,000 articles ------------------------------------------------------------------
+
+
+def add_filler_articles(count: int) -> None:
+    """Synthetic guidance about other services, with realistic lengths and vocabulary."""
+    from spellchecker import SpellChecker
+
+    from selfhelp.actions import refresh_search_vectors
+    from selfhelp.models import Article, ArticleStatus, ArticleTranslation, ExampleQuestion
+    from selfhelp.selectors import bump_guidance_version
+
+    rng = random.Random(SEED)
+    frequencies = SpellChecker(language="en").word_frequency.dictionary
+    common = [w for w, n in frequencies.items() if n > 2_000 and w.isalpha() and len(w) > 2]
+    common.sort()
+    vocabulary = rng.sample(common, min(6_000, len(common)))
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+    articles = Article.objects.bulk_create(
+        Article(slug=f"filler-{i:04d}", topic="other", status=ArticleStatus.PUBLISHED)
+        for i in range(count)
+    )
+    texts = ArticleTranslation.objects.bulk_create(
+        ArticleTranslation(
+            article=article,
+            language="en",
+            title=words(5).capitalize(),
+            summary=words(18).capitalize() + ".",
+            body="\n\n".join(f"## {words(4)}\n\n{words(60)}." for _ in range(5)),
+        )
+        for article in articles
+    )
+    ExampleQuestion.objects.bulk_create(
+        ExampleQuestion(article=article, language="en", text=f"how do i {words(5)}")
+        for article in articles
+        for _ in range(3)
+    )
+    refresh_search_vectors([t.pk for t in texts])
+    bump_guidance_version()
+
+
+def bench_speed(questions: list[dict[str, Any]]) -> dict[str, float]:
+    from chat.chatbot import answer
+    from chat.chatbot.index import current_index, forget_index
+    from selfhelp.models import Article
+
+    forget_index()
+    started = time.perf_counter()
+    current_index()
+    build_seconds = time.perf_counter() - started
+    answer("warm up the routing classifier")
+    timings = []
+    for _round in range(3):
+        for row in questions:
+            started = time.perf_counter()
+            answer(row["q"], language=row.get("language", "en"))
+            timings.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "articles_loaded": Article.objects.count(),
+        "answers_timed": len(timings),
+        "answer_p50_ms": round(statistics.median(timings) * 1000, 2),
+        "answer_p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2),
+        "answer_p99_ms": round(timings[int(len(timings) * 0.99)] * 1000, 2),
+        "index_build_seconds": round(build_seconds, 2),
+    }
+
+
+def main() -> int:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from selfhelp.actions import import_articles
+
+    development, held_out = load(DEVELOPMENT), load(HELD_OUT)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        cache.clear()
+        with transaction.atomic():
+            import_articles()
+        result: dict[str, Any] = {"database": connection.vendor}
+        for name, rows in (("development", development), ("held_out", held_out)):
+            result[name] = {
+                "chatbot": score_bot(rows),
+                "bm25": score_bm25(rows, with_examples=False),
+                "bm25_with_example_questions": score_bm25(rows, with_examples=True),
+            }
+        demo_articles = len({r["article"] for r in development if r["article"]})
+        with transaction.atomic():
+            add_filler_articles(TOTAL_ARTICLES - demo_articles)
+        result["speed"] = bench_speed(development + held_out)
+        result["with_1000_articles"] = {
+            "development": score_bot(development),
+            "held_out": score_bot(held_out),
+        }
+        result["baseline"] = "rank-bm25 0.2.2 BM25Okapi, lower-cased words"
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

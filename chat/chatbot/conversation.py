@@ -1,0 +1,383 @@
+"""What the chatbot says: the rules for answering, offering alternatives and handing over.
+
+Order matters and is the policy: attempts to change the bot's instructions and abuse get a fixed
+reply; a request for a person, frustration, a second "no" and anything routing calls urgent are
+handed over; otherwise the best published guidance is offered with the honesty its score
+deserves. Only published guidance is ever quoted, so the bot cannot invent facts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat.chatbot import patterns
+from chat.chatbot.index import GuidanceIndex, current_index
+from chat.chatbot.ranker import Ranking, rank
+from chat.chatbot.text import content_stems, english_words, fold
+from routing.language import looks_welsh
+
+MAX_QUESTION_CHARS = 1000
+# Confidence bands (see ``confidence_of``): below LOW the bot says it does not know.
+CONFIDENT = 0.55
+LOW = 0.22
+# Coverage: the share of the question's words the guidance knows; below it, out of scope.
+MIN_COVERAGE = 0.5
+ANSWER_INTENTS = frozenset({"answer", "unsure", "not_answered"})
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    article: str | None = None
+    alternatives: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    handoff: bool = False
+    intent: str = "answer"
+    # Added fields (all defaulted, so older callers keep working):
+    language: str = "en"
+    link: str | None = None
+    title: str | None = None
+    asks_feedback: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    """One earlier exchange in the conversation, so the bot can tell a second "no"."""
+
+    question: str
+    reply: BotReply
+
+
+def answer(question: str, *, language: str = "en", previous: Sequence[BotTurn] = ()) -> BotReply:
+    """The chatbot's reply to ``question``, given the conversation so far. Reads only."""
+    original = question.strip()[:MAX_QUESTION_CHARS]
+    welsh = looks_welsh(original)
+    reply_language = "cy" if welsh or language == "cy" else "en"
+    with translation.override(reply_language):
+        return _answer(original, "cy" if welsh else "en", reply_language, list(previous))
+
+
+def _answer(text: str, query_language: str, language: str, previous: list[BotTurn]) -> BotReply:
+    folded = fold(text)
+    if not folded:
+        return _fixed(_("Please type your question."), "empty", language)
+    if patterns.INJECTION.search(folded):
+        return _fixed(
+            _(
+                "I can only answer questions about GovSign, using our published guidance. "
+                "What do you need help with?"
+            ),
+            "injection",
+            language,
+        )
+    if patterns.ABUSE.search(folded):
+        return _fixed(
+            _(
+                "I'm here to help with GovSign. Please keep our conversation respectful. "
+                "What do you need help with?"
+            ),
+            "abuse",
+            language,
+        )
+    if patterns.ABOUT_BOT.search(folded) and not patterns.is_person_request_only(folded):
+        return _fixed(
+            _("I'm the GovSign digital assistant: a computer program, not a person. My answers "
+              "come from our published help guidance. I can pass you to an adviser if you need "
+              "one."),
+            "about_bot", language,
+        )  # fmt: skip
+    if patterns.is_person_request(folded):
+        return _handoff(
+            _("I'll pass you to an adviser. They will see this conversation, so you will not "
+              "need to repeat yourself."),
+            "person", language, "asked for a person",
+        )  # fmt: skip
+    follow_up = _feedback(folded, previous, language)
+    if follow_up is not None:
+        return follow_up
+    if patterns.is_frustrated(folded, text) or _repeated(folded, previous):
+        return _handoff(
+            _("I'm sorry this has been frustrating. I'll pass you to an adviser, who will see "
+              "this conversation."),
+            "frustrated", language, "the citizen is frustrated",
+        )  # fmt: skip
+    small_talk = _small_talk(folded, previous, language)
+    if small_talk is not None:
+        return small_talk
+    index = current_index()
+    ranking = rank(index, text, query_language, limit=8)
+    if _is_urgent(text, query_language, index, ranking):
+        return _urgent(index, ranking, language)
+    return _from_ranking(index, ranking, language)
+
+
+# --- Fixed replies and hand-overs --------------------------------------------------------
+
+
+def _fixed(text: str, intent: str, language: str) -> BotReply:
+    return BotReply(text=text, intent=intent, language=language)
+
+
+def _handoff(text: str, intent: str, language: str, reason: str) -> BotReply:
+    return BotReply(text=text, intent=intent, handoff=True, language=language, reason=reason)
+
+
+def _small_talk(folded: str, previous: list[BotTurn], language: str) -> BotReply | None:
+    if patterns.GREETING.match(folded):
+        return _fixed(
+            _("Hello. I'm the GovSign digital assistant. Ask me a question about your account, "
+              "signing in, security codes or proving your identity."),
+            "greeting", language,
+        )  # fmt: skip
+    if patterns.THANKS.match(folded):
+        answered = bool(previous) and previous[-1].reply.intent in ANSWER_INTENTS
+        return _fixed(
+            _("You're welcome. Is there anything else I can help with?"),
+            "resolved" if answered else "thanks",
+            language,
+        )
+    return None
+
+
+def _feedback(folded: str, previous: list[BotTurn], language: str) -> BotReply | None:
+    """A yes or no to "Did that answer your question?"."""
+    if not previous or previous[-1].reply.intent not in ANSWER_INTENTS:
+        return None
+    last = previous[-1].reply
+    for pattern, said_yes in ((patterns.YES, True), (patterns.NO, False)):
+        match = pattern.match(folded)
+        if match is None or _says_more(folded[match.end() :]):
+            continue
+        if said_yes:
+            return _fixed(
+                _("Good, I'm glad that helped. Is there anything else I can help with?"),
+                "resolved",
+                language,
+            )
+        if any(turn.reply.intent == "not_answered" for turn in previous):
+            return _handoff(
+                _("Sorry I could not find the answer. I'll pass you to an adviser, who will see "
+                  "what we have talked about."),
+                "second_no", language, "the guidance offered did not answer the question twice",
+            )  # fmt: skip
+        return _not_answered(last, language)
+    return None
+
+
+_FEEDBACK_FILLER = frozenset(
+    {"not", "either", "neither", "that", "this", "one", "all", "at", "help", "helped", "work",
+     "worked", "right", "quite", "realli", "much", "sorri", "afraid", "wasn", "didn", "doe"}
+)  # fmt: skip
+
+
+def _says_more(rest: str) -> bool:
+    """Does a "yes" or "no" come with a new question ("no, I meant my phone number")?"""
+    return any(term not in _FEEDBACK_FILLER for term in content_stems(english_words(rest)))
+
+
+def _not_answered(last: BotReply, language: str) -> BotReply:
+    index = current_index()
+    others = [slug for slug in last.alternatives if slug != last.article][:2]
+    if not others:
+        return BotReply(
+            text=_("Sorry about that. Could you tell me a bit more, in different words? "
+                   "Or I can pass you to an adviser."),
+            intent="not_answered", language=language, asks_feedback=False,
+        )  # fmt: skip
+    lines = [_("Sorry about that. These might help instead:")]
+    lines += [_link_line(index, slug, language) for slug in others]
+    lines.append(_("Did one of those answer your question?"))
+    return BotReply(
+        text="\n".join(lines),
+        article=others[0],
+        alternatives=others[1:],
+        intent="not_answered",
+        language=language,
+        link=f"/help/{others[0]}/",
+        asks_feedback=True,
+    )
+
+
+def _repeated(folded: str, previous: list[BotTurn]) -> bool:
+    """Asking the very same question again after an answer is a sign of frustration."""
+    return (
+        any(
+            fold(turn.question) == folded and turn.reply.intent in ANSWER_INTENTS
+            for turn in previous[-3:]
+        )
+        and len(folded.split()) > 2
+    )
+
+
+# --- Urgency, as routing decides it ---------------------------------------------------------
+
+_config_lock = threading.Lock()
+_config_cache: tuple[float, object] | None = None
+CONFIG_SECONDS = 30.0
+
+
+def _routing_config() -> object:
+    """Routing's policy (managers' rules and the trained classifier), re-read every 30 s."""
+    global _config_cache
+    from routing.selectors import policy_config
+
+    with _config_lock:
+        now = time.monotonic()
+        if _config_cache is None or now - _config_cache[0] > CONFIG_SECONDS:
+            _config_cache = (now, policy_config())
+        return _config_cache[1]
+
+
+def _is_urgent(text: str, language: str, index: GuidanceIndex, ranking: Ranking) -> bool:
+    """Would routing treat this as urgent (suspected fraud goes straight to a person)?
+
+    A manager's rule is trusted as it is. The trained classifier is trusted when it is fairly
+    sure and the guidance agrees: one of the best three articles is about fraud. (On its own
+    it calls some everyday account changes fraud, which would send them to the fraud queue.)
+    """
+    from routing.policy import ContactDescription, PolicyConfig, classify
+
+    config = _routing_config()
+    assert isinstance(config, PolicyConfig)
+    classified = classify(ContactDescription(text=text, language=language), config)
+    route = config.routes.get(classified.subject)
+    if route is None or not route.urgent:
+        return False
+    if classified.source.startswith("rule"):
+        return True
+    topics = _topics(index)
+    about_fraud = any(topics.get(r.slug) == "fraud" for r in ranking.results[:3])
+    return classified.confidence >= 0.5 and about_fraud
+
+
+def _urgent(index: GuidanceIndex, ranking: Ranking, language: str) -> BotReply:
+    """Hand over, showing the guidance routing names for urgent cases (or the best fraud
+    article the ranking found) to read while waiting."""
+    from routing.policy import PolicyConfig
+
+    config = _routing_config()
+    assert isinstance(config, PolicyConfig)
+    topics = _topics(index)
+    named = [route.guidance for route in config.routes.values() if route.urgent]
+    fraud = [slug for slug in named if slug in topics]
+    fraud += [r.slug for r in ranking.results if topics.get(r.slug) == "fraud"]
+    fraud = list(dict.fromkeys(fraud))
+    lines = [_("This sounds urgent. I'll pass you to an adviser straight away.")]
+    if fraud:
+        lines.append(_("While you wait, this guidance says what to do now:"))
+        lines.append(_link_line(index, fraud[0], language))
+    return BotReply(
+        text="\n".join(lines),
+        article=fraud[0] if fraud else None,
+        alternatives=fraud[1:3],
+        confidence=round(confidence_of(ranking), 2),
+        handoff=True,
+        intent="urgent",
+        language=language,
+        link=f"/help/{fraud[0]}/" if fraud else None,
+        reason="routing treats this as urgent (suspected fraud)",
+    )
+
+
+def _topics(index: GuidanceIndex) -> dict[str, str]:
+    english = index.languages.get("en")
+    return dict(zip(english.slugs, english.topics, strict=True)) if english else {}
+
+
+# --- Answers from guidance ------------------------------------------------------------------
+
+
+def confidence_of(ranking: Ranking) -> float:
+    """0 to 1: how sure the bot is of its best article.
+
+    The best score (scaled so that a clear match is 1), lowered when the question has words the
+    guidance does not know, when the runner-up is nearly as good, and for one-word questions.
+    """
+    top = ranking.top
+    if top is None:
+        return 0.0
+    strength = min(top.score / 0.45, 1.0)
+    separation = min(ranking.margin() / 0.1, 1.0)
+    # One meaningful word ("problem", "app") rarely says enough to be sure.
+    vagueness = 0.7 if ranking.content_words <= 1 else 1.0
+    return strength * ranking.coverage**2 * (0.75 + 0.25 * separation) * vagueness
+
+
+def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotReply:
+    confidence = confidence_of(ranking)
+    top = ranking.top
+    if (
+        top is None
+        or ranking.content_words == 0
+        or ranking.coverage < MIN_COVERAGE
+        or not ranking.key_words
+    ):
+        return BotReply(
+            text=_("I can only help with GovSign: signing in, security codes, proving your "
+                   "identity and your account. For anything else, please contact the "
+                   "organisation concerned."),
+            confidence=round(confidence, 2), intent="out_of_scope", language=language,
+        )  # fmt: skip
+    if confidence < LOW:
+        return BotReply(
+            text=_("I'm sorry, I'm not sure I can answer that from our guidance, and I do not "
+                   "want to guess. I can pass you to an adviser, or you can search our help "
+                   "pages at /help/search/."),
+            confidence=round(confidence, 2), handoff=True, intent="low_confidence",
+            language=language, reason="the bot could not answer with confidence",
+        )  # fmt: skip
+    alternatives = [r.slug for r in ranking.results[1:3] if r.score >= top.score * 0.3]
+    summary = _summary(index, top.slug, language)
+    if confidence >= CONFIDENT:
+        lines = [summary, _link_line(index, top.slug, language)]
+        intent = "answer"
+    else:
+        lines = [_("I think this guidance may help:"), _link_line(index, top.slug, language),
+                 summary]  # fmt: skip
+        if alternatives:
+            lines.append(_("If not, you could try:"))
+            lines += [_link_line(index, slug, language) for slug in alternatives]
+        intent = "unsure"
+    lines.append(_("Did that answer your question?"))
+    return BotReply(
+        text="\n".join(lines),
+        article=top.slug,
+        alternatives=alternatives,
+        confidence=round(confidence, 2),
+        intent=intent,
+        language=language,
+        link=f"/help/{top.slug}/",
+        title=_title(index, top.slug, language),
+        asks_feedback=True,
+    )
+
+
+def _text_of(index: GuidanceIndex, slug: str, language: str) -> tuple[str, str, bool]:
+    """(title, summary, fell back to English) of an article for the reply's language."""
+    titles = index.titles()
+    if (slug, language) in titles:
+        return (*titles[(slug, language)], False)
+    title, summary = titles.get((slug, "en"), (slug, ""))
+    return title, summary, language != "en"
+
+
+def _title(index: GuidanceIndex, slug: str, language: str) -> str:
+    return _text_of(index, slug, language)[0]
+
+
+def _summary(index: GuidanceIndex, slug: str, language: str) -> str:
+    _title_text, summary, fell_back = _text_of(index, slug, language)
+    if fell_back:
+        return f"{summary} " + _("(This guidance is not available in Welsh yet.)")
+    return summary
+
+
+def _link_line(index: GuidanceIndex, slug: str, language: str) -> str:
+    return f"{_title(index, slug, language)}: /help/{slug}/"

@@ -1,0 +1,238 @@
+"""The chatbot's search index over published guidance, built once per process.
+
+For each language it holds, per article: BM25 weights for the title, summary, example questions
+and body; a character n-gram profile (title, summary, examples) that survives misspellings; and
+one row per title and example question, so a question close to one a manager attached wins even
+when it shares few words with the article. ``current_index`` rebuilds it when guidance changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import sparse
+
+from chat.chatbot.text import document_terms, english_words, fold, welsh_terms
+from selfhelp.selectors import GuidanceText, guidance_fingerprint, guidance_version
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+K1 = 1.2
+B = 0.75
+FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "examples": 2.0, "body": 0.6}
+FINGERPRINT_EVERY_SECONDS = 10.0
+
+
+def _char_vectorizer() -> TfidfVectorizer:
+    # Imported here: scikit-learn takes a second or two to import, and only the index needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1, dtype=np.float32
+    )
+
+
+@dataclass
+class LanguageIndex:
+    """Everything needed to rank one language's articles for a query."""
+
+    language: str
+    slugs: list[str]
+    titles: list[str]
+    summaries: list[str]
+    topics: list[str]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    fields: dict[str, sparse.csr_matrix]
+    char_vectorizer: TfidfVectorizer
+    profiles: sparse.csr_matrix
+    short_words: sparse.csr_matrix
+    short_chars: sparse.csr_matrix
+    short_article: np.ndarray
+    words: Counter[str] = field(default_factory=Counter)
+    # Built on first use by the ranker, and dropped with the index.
+    # Words of titles, slugs and example questions: what managers say the guidance is about.
+    headline_words: frozenset[str] = frozenset()
+    speller: Any = None
+    key_words: frozenset[str] | None = None
+
+    @property
+    def max_idf(self) -> float:
+        return float(self.idf.max()) if self.idf.size else 1.0
+
+
+def build_language_index(
+    language: str, texts: Sequence[GuidanceText], analyse: Callable[[str], list[str]]
+) -> LanguageIndex:
+    texts = sorted(texts, key=lambda t: t.slug)
+    words: Counter[str] = Counter()
+    headline_words: set[str] = set()
+    if language == "en":
+        for t in texts:
+            words.update(english_words(" ".join([t.title, t.summary, t.body, *t.examples])))
+            headline = " ".join([t.title, t.slug.replace("-", " "), *t.examples])
+            headline_words.update(english_words(headline))
+    field_terms = {
+        "title": [analyse(f"{t.title} {t.slug.replace('-', ' ')}") for t in texts],
+        "summary": [analyse(t.summary) for t in texts],
+        "examples": [analyse(" . ".join(t.examples)) for t in texts],
+        "body": [analyse(t.body) for t in texts],
+    }
+    vocabulary: dict[str, int] = {}
+    for terms_list in field_terms.values():
+        for terms in terms_list:
+            for term in terms:
+                vocabulary.setdefault(term, len(vocabulary))
+    n_docs, n_terms = len(texts), max(len(vocabulary), 1)
+    document_frequency = np.zeros(n_terms, dtype=np.float64)
+    for i in range(n_docs):
+        seen = {vocabulary[t] for terms_list in field_terms.values() for t in terms_list[i]}
+        document_frequency[list(seen)] += 1
+    idf = np.log(1 + (n_docs - document_frequency + 0.5) / (document_frequency + 0.5))
+    fields = {
+        name: _bm25_matrix(terms_list, vocabulary, n_terms, idf)
+        for name, terms_list in field_terms.items()
+    }
+    profiles_text = [" ".join([t.title, t.summary, *t.examples]) for t in texts]
+    char_vectorizer = _char_vectorizer()
+    profiles = char_vectorizer.fit_transform([fold(p) for p in profiles_text] or [""])
+    short_texts: list[str] = []
+    short_article: list[int] = []
+    for i, t in enumerate(texts):
+        for text in (t.title, *t.examples):
+            short_texts.append(text)
+            short_article.append(i)
+    short_words = _tfidf_rows([analyse(s) for s in short_texts], vocabulary, n_terms, idf)
+    short_chars = char_vectorizer.transform([fold(s) for s in short_texts] or [""])
+    return LanguageIndex(
+        language=language,
+        slugs=[t.slug for t in texts],
+        titles=[t.title for t in texts],
+        summaries=[t.summary for t in texts],
+        topics=[t.topic for t in texts],
+        vocabulary=vocabulary,
+        idf=idf,
+        fields=fields,
+        char_vectorizer=char_vectorizer,
+        profiles=profiles.tocsr(),
+        short_words=short_words,
+        short_chars=short_chars.tocsr(),
+        short_article=np.array(short_article, dtype=np.int64),
+        words=words,
+        headline_words=frozenset(headline_words),
+    )
+
+
+def _bm25_matrix(
+    terms_list: list[list[str]], vocabulary: dict[str, int], n_terms: int, idf: np.ndarray
+) -> sparse.csr_matrix:
+    """Rows are articles: saturated, length-normalised term frequency times idf."""
+    lengths = np.array([len(terms) for terms in terms_list], dtype=np.float64)
+    average = lengths.mean() if lengths.size and lengths.mean() > 0 else 1.0
+    rows, cols, values = [], [], []
+    for i, terms in enumerate(terms_list):
+        norm = K1 * (1 - B + B * lengths[i] / average)
+        for term, tf in Counter(terms).items():
+            column = vocabulary[term]
+            rows.append(i)
+            cols.append(column)
+            values.append(idf[column] * tf * (K1 + 1) / (tf + norm))
+    return sparse.csr_matrix(
+        (values, (rows, cols)), shape=(len(terms_list), n_terms), dtype=np.float64
+    )
+
+
+def _tfidf_rows(
+    terms_list: list[list[str]], vocabulary: dict[str, int], n_terms: int, idf: np.ndarray
+) -> sparse.csr_matrix:
+    """Rows are short texts: idf-weighted, L2-normalised term vectors."""
+    rows, cols, values = [], [], []
+    for i, terms in enumerate(terms_list):
+        counts = Counter(vocabulary[t] for t in terms if t in vocabulary)
+        weights = {c: idf[c] * (1 + np.log(n)) for c, n in counts.items()}
+        norm = np.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for column, weight in weights.items():
+            rows.append(i)
+            cols.append(column)
+            values.append(weight / norm)
+    return sparse.csr_matrix(
+        (values, (rows, cols)), shape=(max(len(terms_list), 1), n_terms), dtype=np.float64
+    )
+
+
+@dataclass
+class GuidanceIndex:
+    """The indexes for every language with published guidance."""
+
+    languages: dict[str, LanguageIndex]
+    version: str = ""
+    fingerprint: tuple[object, ...] = ()
+    checked_at: float = 0.0
+
+    @classmethod
+    def build(cls, texts: Sequence[GuidanceText]) -> GuidanceIndex:
+        by_language: dict[str, list[GuidanceText]] = {}
+        for text in texts:
+            by_language.setdefault(text.language, []).append(text)
+        languages = {
+            language: build_language_index(
+                language, rows, document_terms if language == "en" else welsh_terms
+            )
+            for language, rows in by_language.items()
+        }
+        return cls(languages)
+
+    def titles(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(slug, language) to (title, summary)."""
+        return {
+            (slug, language): (index.titles[i], index.summaries[i])
+            for language, index in self.languages.items()
+            for i, slug in enumerate(index.slugs)
+        }
+
+
+_lock = threading.Lock()
+_current: GuidanceIndex | None = None
+
+
+def current_index() -> GuidanceIndex:
+    """This process's index, rebuilt when the guidance changed.
+
+    Actions bump a shared version token (immediate, across processes); every few seconds the
+    database's own fingerprint is checked as well, which catches edits made outside actions.
+    """
+    global _current
+    version = guidance_version()
+    now = time.monotonic()
+    index = _current
+    if index is not None and index.version == version:
+        if now - index.checked_at < FINGERPRINT_EVERY_SECONDS:
+            return index
+        fingerprint = guidance_fingerprint()
+        if fingerprint == index.fingerprint:
+            index.checked_at = now
+            return index
+    with _lock:
+        if _current is not None and _current is not index:
+            return _current
+        from selfhelp.selectors import published_guidance
+
+        fingerprint = guidance_fingerprint()
+        built = GuidanceIndex.build(published_guidance())
+        built.version, built.fingerprint, built.checked_at = version, fingerprint, now
+        _current = built
+        return built
+
+
+def forget_index() -> None:
+    """Drop the cached index (tests and the benchmark use this)."""
+    global _current
+    with _lock:
+        _current = None

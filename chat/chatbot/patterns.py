@@ -1,0 +1,99 @@
+"""Fixed patterns for messages that are not questions about guidance: asking for a person,
+frustration, abuse, attempts to change the bot's instructions, small talk and yes/no answers.
+
+They run on folded text (lower case, straight apostrophes, no accents), in English and Welsh.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_PEOPLE = (
+    r"person|human|someone|somebody|some one|agent|adviser|advisor|advisors|advisers|operator|"
+    r"member of staff|staff|real people|rhywun|ymgynghorydd|cynghorydd|person go iawn"
+)
+PERSON = _any(
+    rf"\b(speak|talk|chat|speaking|talking)\b.{{0,30}}\b({_PEOPLE})\b",
+    rf"\b(put me through|transfer me|connect me|pass me)\b.{{0,25}}\b({_PEOPLE})\b",
+    r"\b(real|actual|live) (person|human|people|agent|adviser)\b",
+    r"^\W*(a )?(human|agent|adviser|advisor|operator|person)( please| pls| now)?\W*$",
+    r"\bi want (a|an) (human|person|agent|adviser|advisor)\b",
+    r"\b(siarad|sgwrsio) (a|gyda|efo) (rhywun|person|ymgynghorydd)\b",
+)
+FRUSTRATED = _any(
+    r"\b(useless|pointless|hopeless|ridiculous|rubbish|waste of (my )?time|not helping|"
+    r"not helpful|unhelpful|going (round|around) in circles|fed up|sick of|had enough|"
+    r"fuming|furious|this is a joke|for god'?s sake|ffs|wtf|omg)\b",
+    r"\bi (already|have already) (said|told|tried|asked|did)\b",
+    r"\b(that|this) (doesn'?t|does not|didn'?t|did not) help\b",
+    r"\b(gwastraff amser|da i ddim|dim help|wedi cael llond bol)\b",
+    r"!!!|\?\?\?",
+)
+ABUSE = _any(
+    r"\b(fuck\w*|shit\w*|bastard|bitch|cunt|dickhead|twat|wanker|prick|arsehole|asshole|"
+    r"moron|idiot|retard\w*|piss off|shut up|screw you|die)\b",
+    r"\byou('re| are|r)? (so |such a |a |an )?(stupid|dumb|thick|useless|pathetic|worthless|"
+    r"junk|rubbish|piece of)\b",
+    r"\b(stupid|dumb|useless|pathetic) (bot|robot|machine|thing|computer)\b",
+)
+INJECTION = _any(
+    r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompt|"
+    r"above|previous|guidelines|programming|restrictions)\b",
+    r"\b(system|initial|original|hidden|your) prompt\b",
+    r"^\W*system\s*:",
+    r"\b(developer|dev|god|jailbreak|unrestricted|dan) mode\b",
+    r"\bjailbreak\w*\b",
+    r"\byou are now\b",
+    r"\b(act|behave|respond) as (a|an|if)\b",
+    r"\bpretend (to be|you are|you're|that you)\b",
+    r"\b(roleplay|role play)\b",
+    r"\bnew (instructions|rules|persona)\b",
+    r"\brepeat (the|your) (text|instructions|words) above\b",
+    r"\b(hack|hacking) (an|into|someone|somebody)\b",
+)
+GREETING = re.compile(
+    r"^\W*(hi|hiya|hello|helo|hey|hey there|hello there|good (morning|afternoon|evening)|"
+    r"shwmae|sut mae|helo|bore da|prynhawn da|noswaith dda)( there)?\W*$"
+)
+THANKS = re.compile(
+    r"^\W*((ok(ay)?|great|brilliant|perfect|lovely|cheers)[ ,!.]*)?(thanks?( you)?( so much| "
+    r"very much| a lot)?|thankyou|ta|cheers|diolch( yn fawr)?)\W*(bye|that'?s all)?\W*$"
+)
+YES = re.compile(
+    r"^\W*(yes|yeah|yep|yup|it did|that did|sorted|that helped|that'?s helped|"
+    r"that('s| is) (it|great|perfect|what i (needed|wanted))|perfect|great|brilliant|"
+    r"ydy|oedd|gwych|perffaith)\b"
+)
+NO = re.compile(
+    r"^\W*(no|nope|nah|not really|not quite|no it didn'?t|it didn'?t|that didn'?t|"
+    r"didn'?t help|that'?s not it|that'?s not what i|not what i|wrong|neither|none of (them|those)|"
+    r"na|naddo|nac ydy|nac oedd)\b"
+)
+ABOUT_BOT = _any(
+    r"\bare you (a |an )?(bot|robot|human|real|person|computer|machine|ai|chatbot)\b",
+    r"\b(who|what) are you\b",
+    r"\bhow old are you\b",
+    r"\bwhat('s| is) your name\b",
+    r"\bydych chi'?n (berson|robot|bot)\b",
+)
+
+
+def is_person_request(text: str) -> bool:
+    return PERSON.search(text) is not None
+
+
+def is_person_request_only(text: str) -> bool:
+    """ "I want a real person" asks for one; "are you a real person?" asks about the bot."""
+    return is_person_request(text) and not re.search(r"\bare you\b|\bydych chi\b", text)
+
+
+def is_frustrated(text: str, original: str) -> bool:
+    if FRUSTRATED.search(text):
+        return True
+    letters = [c for c in original if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8

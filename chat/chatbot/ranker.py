@@ -1,0 +1,381 @@
+"""Ranking articles for a question by combining several signals.
+
+- BM25 over title, summary, example questions and body (each weighted), on Snowball stems, with
+  misspellings corrected against the guidance's own words and everyday words expanded through
+  the lexicon (expanded words count for less than typed ones);
+- character n-gram similarity to each article's title, summary and examples, which survives
+  spelling the chatbot could not correct;
+- the nearest single title or example question, by words and by characters, so questions that
+  managers and agents attached are matched closely.
+
+``coverage`` says how much of the question the guidance's vocabulary knows at all: low coverage
+means the question is about something else, however the articles happen to score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from chat.chatbot.index import FIELD_WEIGHTS, K1, GuidanceIndex, LanguageIndex
+from chat.chatbot.lexicon import PHRASES, WORDS
+from chat.chatbot.text import (
+    STOPWORDS,
+    content_stems,
+    english_words,
+    expansion_of,
+    fold,
+    stem,
+    welsh_terms,
+    welsh_to_english,
+)
+
+EXPANSION_WEIGHT = 0.5
+WEIGHTS = {"bm25": 0.45, "char": 0.15, "example_words": 0.25, "example_chars": 0.15}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    slug: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    results: list[Ranked]
+    coverage: float
+    content_words: int
+    corrected: dict[str, str] = field(default_factory=dict)
+    # Words of the question that are characteristic of the guidance (see ``key_words``).
+    key_words: tuple[str, ...] = ()
+
+    @property
+    def top(self) -> Ranked | None:
+        return self.results[0] if self.results else None
+
+    def margin(self) -> float:
+        if len(self.results) < 2:
+            return self.results[0].score if self.results else 0.0
+        return self.results[0].score - self.results[1].score
+
+
+# --- Spelling ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    words: set[str] = set(WORDS)
+    for phrase in PHRASES:
+        words.update(phrase.replace("-", " ").split())
+    return frozenset(words)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    """Corrects a word to the closest word the guidance (or the lexicon) uses."""
+
+    def __init__(self, vocabulary: Iterable[tuple[str, int]]) -> None:
+        self.frequency: dict[str, int] = {}
+        self.by_delete: dict[str, list[str]] = {}
+        for word, count in vocabulary:
+            if not word.isalpha() or len(word) < 3:
+                continue
+            self.frequency[word] = count
+            for key in {word} | _deletes(word):
+                self.by_delete.setdefault(key, []).append(word)
+
+    def known(self, word: str) -> bool:
+        return word in self.frequency
+
+    def correct(self, word: str) -> str | None:
+        if len(word) < 4 or not word.isalpha() or word in self.frequency:
+            return None
+        candidates: set[str] = set(self.by_delete.get(word, ()))
+        for key in _deletes(word):
+            candidates.update(self.by_delete.get(key, ()))
+            if key in self.frequency:
+                candidates.add(key)
+        limit = 1 if len(word) <= 5 else 2
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            distance = _damerau(word, candidate)
+            if distance <= limit:
+                ranked = (distance, -self.frequency.get(candidate, 0), candidate)
+                best = ranked if best is None or ranked < best else best
+        return best[2] if best else None
+
+
+def _damerau(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, with adjacent swaps counting once)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+COMMON_WORD_FREQUENCY = 100
+
+
+@lru_cache(maxsize=1)
+def _english_dictionary() -> dict[str, int]:
+    """Word frequencies of general English (pyspellchecker's list, shipped in the package)."""
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def is_english_word(word: str) -> bool:
+    """A correctly spelt everyday English word: never "corrected" into a guidance word."""
+    return _english_dictionary().get(word, 0) >= COMMON_WORD_FREQUENCY
+
+
+def speller_for(index: LanguageIndex) -> Speller:
+    if index.speller is None:
+        counts = dict(index.words)
+        for word in _lexicon_words():
+            counts.setdefault(word, 1)
+        index.speller = Speller(counts.items())
+    speller: Speller = index.speller
+    return speller
+
+
+KEYNESS = 2.0
+# A word in a title or example question is characteristic too, unless it is everyday English.
+HEADLINE_COMMON = 300_000
+
+
+def key_words(index: LanguageIndex) -> frozenset[str]:
+    """Words far more common in the guidance than in general English ("password", "code",
+    "passport", "scam"; not "time" or "apply"), and the less common words of titles and example
+    questions (so a new article's subject counts at once). A question with none of them, typed
+    or through the lexicon, is about something else."""
+    if index.key_words is not None:
+        return index.key_words
+    general = _english_dictionary()
+    general_total = sum(general.values())
+    guidance_total = sum(index.words.values()) or 1
+    keys = frozenset(
+        word
+        for word, count in index.words.items()
+        if word.isalpha()
+        and word not in STOPWORDS
+        and (
+            math.log(count / guidance_total) - math.log((general.get(word, 0) + 1) / general_total)
+            > KEYNESS
+            or (word in index.headline_words and general.get(word, 0) < HEADLINE_COMMON)
+        )
+    )
+    index.key_words = keys
+    return keys
+
+
+# --- Query terms --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    weights: dict[int, float]  # vocabulary column to weight
+    typed_stems: list[str]
+    expanded: dict[str, list[str]]
+    chars_text: str
+    corrected: dict[str, str]
+    key_words: tuple[str, ...] = ()
+
+
+def english_query(index: LanguageIndex, question: str) -> Query:
+    speller = speller_for(index)
+    corrected: dict[str, str] = {}
+    words = []
+    for word in english_words(question):
+        if (
+            word not in STOPWORDS
+            and not speller.known(word)
+            and word not in WORDS
+            and not is_english_word(word)
+        ):
+            fixed = speller.correct(word)
+            if fixed:
+                corrected[word] = fixed
+                word = fixed
+        words.append(word)
+    typed = content_stems(words)
+    expanded = {stem(w): list(expansion_of(w)) for w in words if expansion_of(w)}
+    weights: dict[int, float] = {}
+    for term in typed:
+        if term in index.vocabulary:
+            column = index.vocabulary[term]
+            weights[column] = weights.get(column, 0.0) + 1.0
+    for extra_terms in expanded.values():
+        for term in extra_terms:
+            if term in index.vocabulary:
+                column = index.vocabulary[term]
+                weights[column] = max(weights.get(column, 0.0), EXPANSION_WEIGHT)
+    keys = key_words(index)
+    meant = set(words)
+    for word in words:
+        meant.update(_lexicon_meaning(word))
+    found = tuple(sorted(w for w in meant if w in keys))
+    return Query(weights, typed, expanded, " ".join(words), corrected, found)
+
+
+@lru_cache(maxsize=4096)
+def _lexicon_meaning(word: str) -> tuple[str, ...]:
+    meaning = WORDS.get(word)
+    return tuple(english_words(meaning)) if meaning else ()
+
+
+def welsh_query(index: LanguageIndex, question: str) -> Query:
+    typed = [t for t in welsh_terms(question) if len(t) > 2]
+    weights: dict[int, float] = {}
+    for term in typed:
+        if term in index.vocabulary:
+            column = index.vocabulary[term]
+            weights[column] = weights.get(column, 0.0) + 1.0
+    return Query(weights, typed, {}, fold(question), {})
+
+
+# --- Scoring -----------------------------------------------------------------------------
+
+
+def score_articles(index: LanguageIndex, query: Query) -> np.ndarray:
+    n = len(index.slugs)
+    if n == 0:
+        return np.zeros(0)
+    columns = np.array(list(query.weights), dtype=np.int64)
+    values = np.array([query.weights[c] for c in columns], dtype=np.float64)
+    scores = np.zeros(n)
+    if columns.size:
+        ideal = float((values * index.idf[columns]).sum() * (K1 + 1))
+        bm25 = np.zeros(n)
+        for name, weight in FIELD_WEIGHTS.items():
+            bm25 += weight * (index.fields[name][:, columns] @ values)
+        bm25 /= ideal * (FIELD_WEIGHTS["title"] + FIELD_WEIGHTS["examples"]) or 1.0
+        scores += WEIGHTS["bm25"] * np.minimum(bm25, 1.0)
+        query_words = np.zeros(index.idf.shape[0])
+        query_words[columns] = values * index.idf[columns]
+        norm = np.linalg.norm(query_words) or 1.0
+        nearest = index.short_words @ (query_words / norm)
+        scores += WEIGHTS["example_words"] * _max_per_article(index, nearest)
+    chars = index.char_vectorizer.transform([fold(query.chars_text)])
+    scores += WEIGHTS["char"] * np.asarray((index.profiles @ chars.T).todense()).ravel()
+    nearest_chars = np.asarray((index.short_chars @ chars.T).todense()).ravel()
+    scores += WEIGHTS["example_chars"] * _max_per_article(index, nearest_chars)
+    return scores
+
+
+def _max_per_article(index: LanguageIndex, row_scores: np.ndarray) -> np.ndarray:
+    best = np.zeros(len(index.slugs))
+    np.maximum.at(best, index.short_article, row_scores)
+    return best
+
+
+def coverage_of(index: LanguageIndex, query: Query) -> float:
+    """Share of the question's content words that the guidance's vocabulary (or the lexicon's
+    meanings) knows: low when the question is about something else."""
+    if not query.typed_stems:
+        return 0.0
+    known = sum(
+        1
+        for term in query.typed_stems
+        if term in index.vocabulary
+        or any(t in index.vocabulary for t in query.expanded.get(term, []))
+    )
+    return known / len(query.typed_stems)
+
+
+def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) -> Ranking:
+    """Articles best first for ``question``; Welsh questions also search English guidance.
+
+    A long, rambling message is also ranked clause by clause: the clause that names the problem
+    is usually clearer than the whole.
+    """
+    whole = _rank_text(guidance, question, language)
+    clauses = [c for c in _CLAUSE.split(question) if len(c.split()) >= 4]
+    if whole.content_words > LONG_MESSAGE_WORDS and len(clauses) > 1:
+        scores = dict(whole.scores)
+        coverage = whole.coverage
+        for clause in clauses:
+            part = _rank_text(guidance, clause, language)
+            if part.content_words >= 3:
+                coverage = max(coverage, part.coverage)
+            for slug, score in part.scores.items():
+                scores[slug] = max(scores.get(slug, 0.0), 0.5 * whole.scores.get(slug, 0.0)
+                                   + 0.5 * score)  # fmt: skip
+        whole = _Scored(scores, coverage, whole.content_words, whole.corrected, whole.key_words)
+    ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return Ranking(
+        [Ranked(slug, round(float(score), 4)) for slug, score in ordered],
+        whole.coverage,
+        whole.content_words,
+        whole.corrected,
+        whole.key_words,
+    )
+
+
+LONG_MESSAGE_WORDS = 8
+_CLAUSE = re.compile(r"[.,;:!?\n]+|\b(?:but|because|so|and then|although)\b")
+
+
+@dataclass
+class _Scored:
+    scores: dict[str, float]
+    coverage: float
+    content_words: int
+    corrected: dict[str, str]
+    key_words: tuple[str, ...] = ()
+
+
+def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored:
+    combined: dict[str, float] = {}
+    coverage = 0.0
+    content_words = 0
+    corrected: dict[str, str] = {}
+    keys: tuple[str, ...] = ()
+    english = guidance.languages.get("en")
+    if language == "cy":
+        welsh = guidance.languages.get("cy")
+        if welsh is not None:
+            query = welsh_query(welsh, question)
+            _merge(combined, welsh, score_articles(welsh, query))
+            coverage = coverage_of(welsh, query)
+            content_words = len(query.typed_stems)
+            keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary)
+        gloss = welsh_to_english(question)
+        if english is not None and gloss:
+            query = english_query(english, gloss)
+            _merge(combined, english, 0.9 * score_articles(english, query))
+            coverage = max(coverage, coverage_of(english, query))
+            content_words = max(content_words, len(query.typed_stems))
+            keys += query.key_words
+    elif english is not None:
+        query = english_query(english, question)
+        _merge(combined, english, score_articles(english, query))
+        coverage = coverage_of(english, query)
+        content_words = len(query.typed_stems)
+        corrected = query.corrected
+        keys = query.key_words
+    return _Scored(combined, coverage, content_words, corrected, keys)
+
+
+def _merge(combined: dict[str, float], index: LanguageIndex, scores: np.ndarray) -> None:
+    for i, score in enumerate(scores):
+        slug = index.slugs[i]
+        if score > combined.get(slug, 0.0):
+            combined[slug] = float(score)
