@@ -39,7 +39,6 @@ def open_contact(
     )
 
 
-@transaction.atomic
 def transition_contact(
     contact: Contact,
     to_status: ContactStatus,
@@ -68,12 +67,20 @@ def transition_contact(
         changes["closed_at"] = None
         changes["resolved_at"] = None
 
-    updated = Contact.objects.filter(pk=contact.pk, status=from_status).update(**changes)
+    # No savepoint (two fewer round trips on every assignment): nothing inside the block raises
+    # a domain error, so a caller's transaction is never left needing a rollback by this.
+    with transaction.atomic(savepoint=False):
+        updated = Contact.objects.filter(pk=contact.pk, status=from_status).update(**changes)
+        if updated == 1:
+            ContactTransition.objects.create(
+                contact=contact,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                reason=reason,
+            )
     if updated != 1:
         raise StaleState(f"Contact {contact.public_id} changed before this could be done.")
-    ContactTransition.objects.create(
-        contact=contact, from_status=from_status, to_status=to_status, actor=actor, reason=reason
-    )
     for field, value in changes.items():
         setattr(contact, field, value)
     return contact
