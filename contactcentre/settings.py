@@ -121,7 +121,9 @@ TEMPLATES = [
 
 # --- Data stores --------------------------------------------------------------------------
 
-CONN_MAX_AGE = env.number("CONN_MAX_AGE", 60, minimum=0)
+# 0 under Daphne: Django serves each ASGI request on a thread of its own, so a connection kept
+# for reuse stays open after its thread ends, until PostgreSQL runs out of connections.
+CONN_MAX_AGE = env.number("CONN_MAX_AGE", 0, minimum=0)
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
     _database = parse_database_url(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
@@ -144,7 +146,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "contactcentre:channels"},
+            # redis-py 8 gives every socket a 5 s read time-out by default, which cuts the
+            # layer's blocking 5 s BZPOPMIN and tears down every idle consumer (websocket)
+            # every few seconds (django/channels_redis#422): allow longer than the pop.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": "contactcentre:channels",
+            },
         }
     }
     CACHES = {

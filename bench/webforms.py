@@ -1,0 +1,393 @@
+"""Webform intake speed: accepted submissions per second and the p50/p99 time of the submit
+POST (which answers only after the submission row is committed) through HTTP to real Daphne on
+PostgreSQL, with zero lost; then Celery end to end: from submitting M forms until every one is
+routed and acknowledged by a real worker on Redis.
+
+What is timed is the final "Accept and send" POST only. The drafts are prepared first through
+the same HTTP pages a citizen uses (start, each question page), each in its own session, with
+its own CSRF token; those page requests are not timed. Submit POSTs are sent by several client
+threads, each with a keep-alive connection; redirects are not followed.
+
+Runs in a throwaway test database made from DATABASE_URL and dropped afterwards; purges the
+Celery queue of REDIS_URL (give it a Redis database of its own). Prints one JSON object.
+
+Options (environment): WEBFORMS_BENCH_SUBMISSIONS (1000), WEBFORMS_BENCH_CELERY_SUBMISSIONS
+(500), WEBFORMS_BENCH_CLIENTS (16), WEBFORMS_BENCH_DAPHNES (Daphne processes, 1; clients spread
+over them as a load balancer would).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcentre.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_SUBMISSIONS", "1000"))
+CELERY_SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_CELERY_SUBMISSIONS", "500"))
+CLIENTS = int(os.environ.get("WEBFORMS_BENCH_CLIENTS", "16"))
+DAPHNES = int(os.environ.get("WEBFORMS_BENCH_DAPHNES", "1"))
+FORM = "foi"  # two question pages, no attachments page: start, page 1, page 2, check
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+BIN = Path(sys.executable).parent
+LOGS = Path(tempfile.gettempdir()) / f"wfbench-{os.getpid()}"  # Daphne and worker logs
+LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- Processes --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    db = connection.settings_dict
+    auth = db.get("USER") or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    url = f"postgres://{auth}{'@' if auth else ''}{db.get('HOST') or '127.0.0.1'}{port}"
+    return {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DEBUG": "0",
+        "DATABASE_URL": f"{url}/{db['NAME']}",
+        "REDIS_URL": str(settings.REDIS_URL),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "WEBFORMS_EMAIL_BACKEND": LOCMEM_EMAIL,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def daphne() -> Iterator[tuple[str, int]]:
+    port = _free_port()
+    log = LOGS / f"daphne-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (our own daphne, fixed arguments)
+            [
+                str(BIN / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "contactcentre.asgi:application",
+            ],
+            cwd=ROOT,
+            # Django's persistent connections leak under ASGI (one per request context, not
+            # closed at the end of the request): with the default CONN_MAX_AGE a busy Daphne
+            # exhausts PostgreSQL's max_connections. Django's advice: 0 under ASGI.
+            env=_child_env(CONN_MAX_AGE="0"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Daphne did not start")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def celery_worker() -> Iterator[None]:
+    from contactcentre.celery import app
+
+    hostname = f"wfbench-{os.getpid()}@%h"
+    with (LOGS / "celery.log").open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (our own worker, fixed arguments)
+            [str(BIN / "celery"), "-A", "contactcentre", "worker", "--pool=prefork",
+             f"--concurrency={os.cpu_count() or 2}", "--without-gossip", "--without-mingle",
+             "--loglevel=WARNING", "-n", hostname],
+            cwd=ROOT,
+            env=_child_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Celery worker did not start")
+        yield
+    finally:
+        _stop(process)
+
+
+# --- A citizen's browser, reduced to cookies and a keep-alive connection ----------------------
+
+
+class Citizen:
+    """One citizen's session (cookies and CSRF token) on one draft."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+        self.check_path = ""
+
+    def send(
+        self,
+        conn: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+    ) -> tuple[int, str, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode({"csrfmiddlewaretoken": self.csrf, **form})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, urlsplit(response.getheader("Location") or "").path, data
+
+
+def _expect(status: int, wanted: int, what: str) -> None:
+    if status != wanted:
+        raise RuntimeError(f"{what}: HTTP {status}, expected {wanted}")
+
+
+def prepare_draft(conn: http.client.HTTPConnection, n: int) -> Citizen:
+    """Start the form and answer both pages, as a citizen would; stop at check your answers."""
+    citizen = Citizen()
+    status, _, html = citizen.send(conn, "GET", f"/forms/{FORM}/")
+    _expect(status, 200, "start page")
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no CSRF token on the start page")
+    citizen.csrf = match.group(1).decode()
+    status, page_1, _ = citizen.send(conn, "POST", f"/forms/{FORM}/", {})
+    _expect(status, 302, "start")
+    answers = {"full_name": f"Bench Citizen {n}", "email": f"citizen{n}@bench.example"}
+    status, page_2, _ = citizen.send(conn, "POST", page_1, {**answers, "continue": ""})
+    _expect(status, 302, "page 1")
+    request = {"request": f"All correspondence about case {n} since 2020.", "continue": ""}
+    status, citizen.check_path, _ = citizen.send(conn, "POST", page_2, request)
+    _expect(status, 302, "page 2")
+    return citizen
+
+
+class Clients:
+    """Client threads, each with its own keep-alive connection to one of the Daphnes."""
+
+    def __init__(self, servers: list[tuple[str, int]]) -> None:
+        self.servers = servers
+        self.local = threading.local()
+        self.counter = 0
+        self.lock = threading.Lock()
+
+    def conn(self) -> http.client.HTTPConnection:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            with self.lock:
+                host, port = self.servers[self.counter % len(self.servers)]
+                self.counter += 1
+            conn = self.local.conn = http.client.HTTPConnection(host, port, timeout=60)
+        return conn
+
+    def reset(self) -> None:
+        conn = getattr(self.local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self.local.conn = None
+
+    def run(self, work: Callable[[int], Any], count: int) -> list[Any]:
+        def guarded(n: int) -> Any:
+            try:
+                return work(n)
+            except (OSError, http.client.HTTPException) as error:
+                self.reset()
+                return error
+
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            return list(pool.map(guarded, range(count)))
+
+
+def submit(clients: Clients, citizen: Citizen) -> tuple[float, float, bool]:
+    """The timed "Accept and send": (start, seconds, accepted)."""
+    conn = clients.conn()
+    started = time.perf_counter()
+    status, location, _ = citizen.send(conn, "POST", citizen.check_path, {})
+    elapsed = time.perf_counter() - started
+    return started, elapsed, status == 302 and location.startswith("/forms/sent/")
+
+
+def prepare(clients: Clients, count: int) -> list[Citizen]:
+    drafts = clients.run(lambda n: prepare_draft(clients.conn(), n), count)
+    failed = [d for d in drafts if not isinstance(d, Citizen)]
+    if failed:
+        raise RuntimeError(f"{len(failed)} drafts could not be prepared, first: {failed[0]!r}")
+    return drafts
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+# --- The two measurements ---------------------------------------------------------------------
+
+
+def bench_intake(clients: Clients) -> dict[str, Any]:
+    from webforms.models import Submission
+
+    started = time.perf_counter()
+    citizens = prepare(clients, SUBMISSIONS)
+    preparing = time.perf_counter() - started
+    before = Submission.objects.count()
+    started = time.perf_counter()
+    results = clients.run(lambda n: submit(clients, citizens[n]), SUBMISSIONS)
+    elapsed = time.perf_counter() - started
+    timings = [r for r in results if isinstance(r, tuple)]
+    accepted = [seconds for _, seconds, ok in timings if ok]
+    stored = Submission.objects.count() - before
+    return {
+        "submissions": SUBMISSIONS,
+        "accepted": len(accepted),
+        "rows_committed": stored,
+        "lost": len(accepted) - stored,
+        "failed_requests": SUBMISSIONS - len(accepted),
+        "accepted_per_second": round(len(accepted) / elapsed, 1),
+        "submit_p50_ms": round(statistics.median(accepted) * 1000, 1) if accepted else None,
+        "submit_p99_ms": round(percentile(accepted, 0.99) * 1000, 1) if accepted else None,
+        "draft_page_requests_per_second": round(SUBMISSIONS * 4 / preparing, 1),
+    }
+
+
+def bench_celery(clients: Clients) -> dict[str, Any]:
+    from contactcentre.celery import app
+    from webforms.models import Submission
+
+    citizens = prepare(clients, CELERY_SUBMISSIONS)
+    first = Submission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    app.control.purge()  # the intake round's tasks: only this round's are measured
+    with celery_worker():
+        started = time.perf_counter()
+        results = clients.run(lambda n: submit(clients, citizens[n]), CELERY_SUBMISSIONS)
+        submitted = time.perf_counter() - started
+        accepted = sum(1 for r in results if isinstance(r, tuple) and r[2])
+        ours = Submission.objects.filter(pk__gt=first)
+        deadline = time.monotonic() + 300
+        done = 0
+        while time.monotonic() < deadline:
+            done = ours.exclude(routed_at=None).exclude(acknowledged_at=None).count()
+            if done >= accepted:
+                break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    return {
+        "celery_submissions": CELERY_SUBMISSIONS,
+        "celery_accepted": accepted,
+        "celery_routed_and_acknowledged": done,
+        "celery_submit_seconds": round(submitted, 2),
+        "celery_end_to_end_seconds": round(elapsed, 2),
+        "celery_tasks_per_second": round(done / elapsed, 1),
+        "celery_worker": f"prefork, concurrency {os.cpu_count() or 2}",
+    }
+
+
+def run(figures: dict[str, Any]) -> None:
+    from routing.demo import load_demo_data as load_routing
+    from webforms.demo import load_demo_data as load_forms
+    from webforms.models import Submission
+
+    load_routing()
+    load_forms()
+    connection.close()  # Daphne and the worker open their own
+    with ExitStack() as stack:
+        servers = [stack.enter_context(daphne()) for _ in range(DAPHNES)]
+        clients = Clients(servers)
+        figures.update(bench_intake(clients))
+        figures.update(bench_celery(clients))
+    figures["rows_total"] = Submission.objects.count()
+    figures["duplicate_references"] = (
+        figures["rows_total"] - Submission.objects.values("reference").distinct().count()
+    )
+
+
+def main() -> int:
+    figures: dict[str, Any] = {
+        "measured": "final submit POST only (drafts prepared beforehand over HTTP, untimed); "
+        "the response comes after the submission row is committed",
+        "form": FORM,
+        "clients": CLIENTS,
+        "daphne_processes": DAPHNES,
+        "cpus": os.cpu_count(),
+        "database": connection.vendor,
+    }
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        print(json.dumps(figures | {"error": "set DATABASE_URL (PostgreSQL) and REDIS_URL"}))
+        return 1
+    if shutil.which("daphne", path=str(BIN)) is None:
+        print(json.dumps(figures | {"error": "daphne is not installed"}))
+        return 1
+    LOGS.mkdir(exist_ok=True)
+    figures["logs"] = str(LOGS)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        run(figures)
+    except RuntimeError as error:
+        print(json.dumps(figures | {"error": str(error)}))
+        return 1
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(figures))
+    lost = figures["lost"] != 0 or figures["accepted"] != figures["submissions"]
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
