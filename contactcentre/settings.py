@@ -148,9 +148,11 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 gives every socket a 5 s read time-out by default, which cuts the
             # layer's blocking 5 s BZPOPMIN and tears down every idle consumer (websocket)
-            # every few seconds (django/channels_redis#422): allow longer than the pop.
+            # every few seconds (django/channels_redis#422): allow longer than the pop. And its
+            # pool refuses ("Too many connections") past its cap when thousands of websockets
+            # connect at once: a process may hold up to 1,000 connections to Redis.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
                 "prefix": "contactcentre:channels",
             },
         }
@@ -324,9 +326,24 @@ ACCOUNT_SIGNUP_OPEN = env.flag("ACCOUNT_SIGNUP_OPEN", default=True)
 
 # Panels of the agent console, in order: each app contributes a template (the spine composes
 # them through templates, never imports).
-CONSOLE_PANELS = ["console/panels/contacts.html"]
+CONSOLE_PANELS = ["console/panels/contacts.html", "chat/console_panel.html"]
 
 # --- Chat (chat/) -------------------------------------------------------------------------
+
+# Longest chat message a citizen or agent may send, in characters (an error frame beyond it).
+CHAT_MAX_MESSAGE_CHARS = env.number("CHAT_MAX_MESSAGE_CHARS", 2000, minimum=100)
+# Messages one websocket connection may send: a burst, then so many a second.
+CHAT_RATE_BURST = env.number("CHAT_RATE_BURST", 10, minimum=1)
+CHAT_RATE_PER_SECOND = env.number("CHAT_RATE_PER_SECOND", 2, minimum=1)
+# Messages all connections from one IP address may send in a minute (citizens only).
+CHAT_RATE_PER_IP_PER_MINUTE = env.number("CHAT_RATE_PER_IP_PER_MINUTE", 120, minimum=1)
+# A citizen who says nothing for this long is warned, then the chat closes after the warning.
+CHAT_INACTIVITY_MINUTES = env.number("CHAT_INACTIVITY_MINUTES", 20, minimum=1)
+CHAT_INACTIVITY_WARNING_SECONDS = env.number("CHAT_INACTIVITY_WARNING_SECONDS", 120, minimum=10)
+CELERY_BEAT_SCHEDULE["chat-housekeeping"] = {
+    "task": "chat.tasks.chat_housekeeping",
+    "schedule": 30.0,
+}
 
 # --- Self-help and chatbot (selfhelp/, chat/chatbot/) -------------------------------------
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from contactcentre.actions import classify_contact, transition_contact
-from contactcentre.errors import InvalidTransition, StaleState
+from contactcentre.errors import InvalidTransition, NotPermitted, StaleState
 from contactcentre.models import Contact, ContactStatus, Outcome, Urgency, User
 from contactcentre.realtime import send_event_on_commit
 from routing import selectors
@@ -157,6 +157,19 @@ def _longest_idle_agent(queue_id: int) -> AgentProfile | None:
         .order_by(F("idle_since").asc(nulls_first=True), "id")
         .first()
     )
+
+
+@transaction.atomic
+def assign_to(entry: QueueEntry, agent: AgentProfile, now: datetime) -> Assignment:
+    """Give a waiting entry to a named agent (a transfer to a person), bypassing the queue order.
+
+    Refused with ``NotPermitted`` unless the agent is available with spare capacity, checked on
+    their locked row so two transfers cannot both take their last slot.
+    """
+    locked = AgentProfile.objects.select_for_update().get(pk=agent.pk)
+    if locked.presence != Presence.AVAILABLE or locked.active_contacts >= locked.capacity:
+        raise NotPermitted("That adviser is not available to take a contact.")
+    return _assign(entry, locked, now)
 
 
 def _assign(entry: QueueEntry, agent: AgentProfile, now: datetime) -> Assignment:
