@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -14,6 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactcentre.models import Outcome
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from webforms.models import FieldKind, FormDefinition, FormField, in_language
 
 PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
@@ -189,10 +192,10 @@ def missing_answers(definition: FormDefinition, answers: dict[str, str]) -> list
     return [f for f in definition.fields.all() if f.required and not answers.get(f.name)]
 
 
-class SaveForm(forms.Form):
-    email = forms.EmailField(
+def citizen_email_field(help_text: StrOrPromise) -> forms.EmailField:
+    return forms.EmailField(
         label=_("Email address"),
-        help_text=_("We will send you a link to carry on with your form."),
+        help_text=help_text,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": _("Enter your email address"),
@@ -201,13 +204,23 @@ class SaveForm(forms.Form):
     )
 
 
+class SaveForm(forms.Form):
+    email = citizen_email_field(_("We will send you a link to carry on with your form."))
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a file"),
-        help_text=_("PDF, JPG, PNG or plain text, up to %(mb)s MB.")
-        % {"mb": settings.WEBFORMS_MAX_ATTACHMENT_BYTES // (1024 * 1024) or 1},
         error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per request, in the citizen's language and with the configured limit.
+        megabytes = settings.WEBFORMS_MAX_ATTACHMENT_BYTES // (1024 * 1024) or 1
+        self.fields["file"].help_text = _("PDF, JPG, PNG or plain text, up to %(mb)s MB.") % {
+            "mb": megabytes
+        }
 
 
 class TrackForm(forms.Form):
@@ -217,15 +230,7 @@ class TrackForm(forms.Form):
         max_length=40,
         error_messages={"required": _("Enter your reference number")},
     )
-    email = forms.EmailField(
-        label=_("Email address"),
-        help_text=_("The email address you gave on the form."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.com"),
-        },
-    )
+    email = citizen_email_field(_("The email address you gave on the form."))
 
 
 class ReplyForm(forms.Form):
