@@ -323,8 +323,10 @@ async def test_websockets_from_another_origin_or_path_are_refused():
     )
     connected, _ = await evil.connect()
     assert not connected
+    await evil.disconnect()
     nowhere = Client("/ws/nowhere/")
     assert not await nowhere.connect()
+    await nowhere.close()
 
 
 async def test_unsupported_protocol_version_is_refused():
