@@ -18,8 +18,6 @@ from tests.chat.conftest import session_cookie
 from tests.conftest import ROOT, child_env, free_port, require_service, stop, wait_for_http
 from tests.routing.factories import AgentFactory, QueueFactory
 
-websockets = pytest.importorskip("websockets")
-
 
 @pytest.fixture
 def two_daphnes(transactional_db: None, postgres: None, redis_server: str) -> Iterator[list[int]]:
