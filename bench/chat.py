@@ -159,7 +159,7 @@ def start_daphnes(
         CHAT_RATE_PER_IP_PER_MINUTE="100000000",
         CHAT_RATE_BURST="1000",
         CHAT_RATE_PER_SECOND="1000",
-        CONN_MAX_AGE="600",
+        CONN_MAX_AGE="0",  # connections come from each process's pool
         PYTHONUNBUFFERED="1",
         **env_extra,
     )

@@ -113,10 +113,8 @@ def daphne() -> Iterator[tuple[str, int]]:
                 "contactcentre.asgi:application",
             ],
             cwd=ROOT,
-            # Django's persistent connections leak under ASGI (one per request context, not
-            # closed at the end of the request): with the default CONN_MAX_AGE a busy Daphne
-            # exhausts PostgreSQL's max_connections. Django's advice: 0 under ASGI.
-            env=_child_env(CONN_MAX_AGE="0"),
+            # Connections come from the process's pool (DATABASE_POOL_SIZE), as in production.
+            env=_child_env(),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -125,8 +125,27 @@ TEMPLATES = [
 # for reuse stays open after its thread ends, until PostgreSQL runs out of connections.
 CONN_MAX_AGE = env.number("CONN_MAX_AGE", 0, minimum=0)
 DATABASE_URL = env.text("DATABASE_URL")
+# Each process keeps a pool of PostgreSQL connections (psycopg_pool) that request threads,
+# websocket consumers and Celery tasks borrow and give back: opening a connection costs a
+# server-side process and several round trips, too much for every request. 0 turns it off.
+DATABASE_POOL_SIZE = env.number("DATABASE_POOL_SIZE", 20, minimum=0)
+DATABASE_POOL_TIMEOUT = env.number("DATABASE_POOL_TIMEOUT", 10, minimum=1)
 if DATABASE_URL:
     _database = parse_database_url(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
+    if DATABASE_POOL_SIZE and _database["ENGINE"] != "django.db.backends.sqlite3":
+        if CONN_MAX_AGE:
+            raise ImproperlyConfigured(
+                "CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set: the pool keeps "
+                "connections open."
+            )
+        _database["OPTIONS"] = {
+            "pool": {
+                "min_size": min(2, DATABASE_POOL_SIZE),
+                "max_size": DATABASE_POOL_SIZE,
+                # Waiting longer than this for a free connection is an error, not a hang.
+                "timeout": DATABASE_POOL_TIMEOUT,
+            }
+        }
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 if _database["ENGINE"] == "django.db.backends.sqlite3":

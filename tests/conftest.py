@@ -25,6 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """No connection pool in the test process itself. Channels' test communicator turns
+    ``close_old_connections`` off while a consumer runs, so consumers' worker threads never
+    give their connections back: with a pool, tests would leak them until it ran dry. The
+    Daphne servers and Celery workers the tests start use the pool, as production does."""
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Rate limits and one-time codes live in the cache (Redis in CI): start each test clean,

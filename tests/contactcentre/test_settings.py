@@ -79,6 +79,11 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
         ({"EMAIL_URL": "smtp://mail.example:notaport"}, "EMAIL_URL has a bad port"),
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
         ({"CONN_MAX_AGE": "-1"}, "CONN_MAX_AGE=-1 must be at least 0"),
+        (
+            {"DATABASE_URL": "postgres://db/cc", "CONN_MAX_AGE": "60"},
+            "CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set",
+        ),
+        ({"DATABASE_POOL_SIZE": "-2"}, "DATABASE_POOL_SIZE=-2 must be at least 0"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV='staging' is not one of"),
         ({"DJANGO_ENV": "production"}, "SECRET_KEY must be set"),
         (
@@ -202,3 +207,19 @@ def test_production_passes_the_deploy_checklist_with_nothing_to_report() -> None
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_postgresql_connections_come_from_a_pool_of_the_configured_size() -> None:
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}).get('pool')))"
+    )
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "contactcentre.settings"}
+    pooled = run_python(["-c", code], env | {"DATABASE_URL": "postgres://db/cc"})
+    assert pooled.returncode == 0, pooled.stderr
+    assert '"max_size": 20' in pooled.stdout
+    assert '"timeout": 10' in pooled.stdout
+    sized = {"DATABASE_URL": "postgres://db/cc", "DATABASE_POOL_SIZE": "5"}
+    assert '"max_size": 5' in run_python(["-c", code], env | sized).stdout
+    off = {"DATABASE_URL": "postgres://db/cc", "DATABASE_POOL_SIZE": "0", "CONN_MAX_AGE": "60"}
+    assert run_python(["-c", code], env | off).stdout.strip() == "null"

@@ -140,6 +140,19 @@ def test_the_idempotency_key_is_a_database_constraint(catalogue: None) -> None:
         )
 
 
+def test_a_reference_already_taken_is_drawn_again(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webforms.actions import intake
+
+    taken = submit(Client(), "feedback").reference
+    draws = iter([taken, "GS-2345-6789"])
+    monkeypatch.setattr(intake, "new_reference", lambda prefix: next(draws))
+    second = submit(Client(), "feedback")
+    assert second.reference == "GS-2345-6789"
+    assert Submission.objects.count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_acknowledgement_is_in_welsh_for_a_welsh_form(catalogue: None) -> None:
     client = Client()

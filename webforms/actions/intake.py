@@ -48,10 +48,8 @@ class QueueMissing(ContactCentreError):
 
 def submit_draft(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
     """Send the form. Idempotent: submitting the same draft again (a double click, a refresh,
-    a retried request) returns the one submission already made."""
-    existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
-    if existing is not None:
-        return existing
+    a retried request) returns the one submission already made: ``_submit`` finds the draft
+    already submitted under its lock."""
     try:
         return _submit(draft, citizen=citizen, now=now)
     except IntegrityError:
@@ -96,7 +94,8 @@ def _submit(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
         due_at=due_at(now, form.sla_working_days),
         queue_slug=form.queue_slug,
     )
-    locked.attachments.update(submission=submission)
+    if form.attachments_allowed:
+        locked.attachments.update(submission=submission)
     updated = Draft.objects.filter(pk=locked.pk, status=DraftStatus.ACTIVE).update(
         status=DraftStatus.SUBMITTED
     )
@@ -113,10 +112,14 @@ def _create_with_fresh_reference(**fields: object) -> Submission:
     left to raise, for ``submit_draft`` to answer with the existing submission."""
     for _attempt in range(5):
         reference = new_reference(settings.WEBFORMS_REFERENCE_PREFIX)
-        if Submission.objects.filter(reference=reference).exists():
-            continue
-        with transaction.atomic():
-            return Submission.objects.create(reference=reference, **fields)
+        try:
+            with transaction.atomic():
+                return Submission.objects.create(reference=reference, **fields)
+        except IntegrityError:
+            # Only a taken reference is worth another draw; checked only when the insert failed,
+            # so the usual submit makes no extra round trip.
+            if not Submission.objects.filter(reference=reference).exists():
+                raise
     raise IntegrityError("could not draw an unused reference")
 
 
