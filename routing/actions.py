@@ -1,8 +1,9 @@
 """State changes in routing: deciding where a contact goes, queueing it, and assigning it.
 
 Each function is one thing that happens, in one transaction. Assignment locks rows with
-``select_for_update`` so that two workers never give one contact to two agents, nor one agent
-more contacts than their capacity.
+``FOR UPDATE SKIP LOCKED`` so that two workers never give one contact to two agents, nor one agent
+more contacts than their capacity. On PostgreSQL ``assign_next`` is one statement, its own
+transaction (``routing/assignment.py``); elsewhere the same rules run as ORM queries.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from contactcentre.actions import classify_contact, transition_contact
 from contactcentre.errors import InvalidTransition, NotPermitted, StaleState
 from contactcentre.models import Contact, ContactStatus, Outcome, Urgency, User
 from contactcentre.realtime import send_event_on_commit
-from routing import selectors
+from routing import assignment, selectors
+from routing.assignment import ASSIGNED_REASON
 from routing.choices import Destination
 from routing.models import (
     ENTRY_TRANSITIONS,
@@ -109,15 +112,45 @@ class Assignment:
 def assign_next(now: datetime) -> Assignment | None:
     """Give the most urgent, longest-waiting contact that some agent can take to the available
     agent serving its queue with spare capacity who has been idle longest. None if no pair."""
-    with transaction.atomic():
-        for _attempt in range(3):
-            entry = _next_entry()
-            if entry is None:
-                return None
-            agent = _longest_idle_agent(entry.queue_id)
-            if agent is not None:
-                return _assign(entry, agent, now)
+    if connection.vendor == "postgresql":
+        return _assign_next_in_one_statement(now)
+    return _assign_next_with_orm(now)
+
+
+def _assign_next_in_one_statement(now: datetime) -> Assignment | None:
+    """PostgreSQL: pick, lock and assign in one statement, its own transaction
+    (``routing/assignment.py``). The wake-up is sent once it has committed."""
+    per_queue: int | None = assignment.CANDIDATES_PER_QUEUE
+    for _attempt in range(3):
+        attempt = assignment.assign_next_waiting(now, timezone.now(), per_queue=per_queue)
+        if attempt.locked_out:
+            # Other workers hold every candidate: read whole queues this time.
+            per_queue = None
+            continue
+        if attempt.entry_id is None:
+            return None
+        if attempt.agent_id is None:
             # Another worker took the last free agent for that queue: look again.
+            continue
+        if not attempt.assigned:  # pragma: no cover - every row written was locked and checked
+            raise StaleState(f"Contact {attempt.public_id} changed before it could be assigned.")
+        entry, agent = attempt.entry(now), attempt.agent(now)
+        _wake_agent(agent, entry)
+        return Assignment(entry=entry, agent=agent)
+    return None
+
+
+@transaction.atomic
+def _assign_next_with_orm(now: datetime) -> Assignment | None:
+    """Other databases (the embedded SQLite demo): the same rules, one query at a time."""
+    for _attempt in range(3):
+        entry = _next_entry()
+        if entry is None:
+            return None
+        agent = _longest_idle_agent(entry.queue_id)
+        if agent is not None:
+            return _assign(entry, agent, now)
+        # Another worker took the last free agent for that queue: look again.
     return None
 
 
@@ -140,7 +173,15 @@ def _next_entry() -> QueueEntry | None:
     return (
         QueueEntry.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("contact")
-        .only("id", "status", "queue_id", "contact__id", "contact__status", "contact__public_id")
+        .only(
+            "id",
+            "status",
+            "queue_id",
+            "contact__id",
+            "contact__status",
+            "contact__channel",
+            "contact__public_id",
+        )
         .filter(status=EntryStatus.WAITING, queue_id__in=served)
         .order_by("priority", "enqueued_at", "id")
         .first()
@@ -179,15 +220,24 @@ def _assign(entry: QueueEntry, agent: AgentProfile, now: datetime) -> Assignment
     )
     agent.active_contacts += 1
     agent.idle_since = now
-    contact = entry.contact
-    transition_contact(contact, ContactStatus.IN_PROGRESS, actor=agent.user, reason="assigned")
+    transition_contact(
+        entry.contact, ContactStatus.IN_PROGRESS, actor=agent.user, reason=ASSIGNED_REASON
+    )
+    _wake_agent(agent, entry)
+    return Assignment(entry=entry, agent=agent)
+
+
+def _wake_agent(agent: AgentProfile, entry: QueueEntry) -> None:
     # One wake-up, to the agent who now has the contact: each event costs a channel-layer round
     # trip inside the assignment, and queue figures are read from the database.
     send_event_on_commit(
         f"agent.{agent.user_id}",
-        {"type": "routing.assigned", "contact": str(contact.public_id), "queue": entry.queue_id},
+        {
+            "type": "routing.assigned",
+            "contact": str(entry.contact.public_id),
+            "queue": entry.queue_id,
+        },
     )
-    return Assignment(entry=entry, agent=agent)
 
 
 def _move_entry(entry: QueueEntry, to_status: EntryStatus, **changes: object) -> None:

@@ -306,6 +306,12 @@ class QueueEntry(models.Model):
                 condition=models.Q(status="waiting"),
                 name="routing_waiting_order",
             ),
+            # Assignment reads the first few waiting entries of each queue a free agent serves.
+            models.Index(
+                fields=["queue", "priority", "enqueued_at", "id"],
+                condition=models.Q(status="waiting"),
+                name="routing_waiting_by_queue",
+            ),
             models.Index(fields=["queue", "enqueued_at"], name="routing_entry_arrivals"),
         ]
         constraints = [

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from routing.choices import FORM_TOPICS, NEED_TOPICS, SUBJECT_TOPICS, Destination, Topic
 from routing.language import looks_welsh
 from routing.rules import Rule, matching_rules
@@ -344,12 +348,15 @@ def _why_no_agents(queue: QueueAvailability, now: datetime) -> str:
     if queue.is_open:
         return f"no agents signed in for the {queue.queue} queue"
     if queue.next_opening is None:
-        return "agents closed: no opening time set"
-    return f"agents closed: opens {describe_opening(queue.next_opening, now)}"
+        return _("agents closed: no opening time set")
+    return _("agents closed: opens %(when)s") % {"when": describe_opening(queue.next_opening, now)}
 
 
 def describe_opening(opening: datetime, now: datetime) -> str:
-    """ "Monday 08:00", with the date too when it is a week or more away."""
+    """ "Monday 08:00" ("Dydd Llun 08:00" in Welsh), with the date too when it is a week or more
+    away, in the active language and in ``opening``'s own time zone."""
     if opening - now >= timedelta(days=6):
-        return f"{opening:%A} {opening.day} {opening:%B %H:%M}"
-    return f"{opening:%A %H:%M}"
+        # Translators: a date format (Django's "date" filter letters), e.g. Monday 7 December 08:00.
+        return formats.date_format(opening, pgettext("next opening a week away", "l j F H:i"))
+    # Translators: a date format (Django's "date" filter letters), e.g. Monday 08:00.
+    return formats.date_format(opening, pgettext("next opening this week", "l H:i"))

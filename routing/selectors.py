@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from contactcentre.models import Contact
 from routing.classifier import default_model
@@ -170,16 +183,22 @@ class QueueLoad:
     arrivals_per_minute: float
     handle_minutes: float
     waiting: int
+    # θ: contacts giving up per minute of waiting, one over their mean patience.
+    abandon_per_minute: float = 0.0
 
 
 def queue_loads(now: datetime, window: timedelta = LOAD_WINDOW) -> dict[str, QueueLoad]:
     since = now - window
-    arrivals = dict(
-        QueueEntry.objects.filter(enqueued_at__gte=since, enqueued_at__lte=now)
-        .values_list("queue__slug")
-        .annotate(n=Count("id"))
-        .values_list("queue__slug", "n")
-    )
+    arrivals = {
+        row["queue__slug"]: row
+        for row in QueueEntry.objects.filter(enqueued_at__gte=since, enqueued_at__lte=now)
+        .values("queue__slug")
+        .annotate(
+            n=Count("id"),
+            abandoned=Count("id", filter=Q(status=EntryStatus.ABANDONED)),
+            waited=Sum(_time_waited(now)),
+        )
+    }
     waiting = dict(
         QueueEntry.objects.filter(status=EntryStatus.WAITING)
         .values_list("queue__slug")
@@ -199,12 +218,27 @@ def queue_loads(now: datetime, window: timedelta = LOAD_WINDOW) -> dict[str, Que
     minutes = window.total_seconds() / 60
     return {
         slug: QueueLoad(
-            arrivals_per_minute=arrivals.get(slug, 0) / minutes,
+            arrivals_per_minute=arrivals[slug]["n"] / minutes if slug in arrivals else 0.0,
             handle_minutes=handle.get(slug, DEFAULT_HANDLE_MINUTES),
             waiting=waiting.get(slug, 0),
+            abandon_per_minute=_abandon_rate(arrivals.get(slug)),
         )
         for slug in set(arrivals) | set(waiting) | set(handle)
     }
+
+
+def _time_waited(now: datetime) -> ExpressionWrapper:
+    """How long each entry waited: to its assignment, to giving up, or (still waiting) to now."""
+    left = Coalesce("assigned_at", "ended_at", Value(now, output_field=DateTimeField()))
+    return ExpressionWrapper(left - F("enqueued_at"), output_field=DurationField())
+
+
+def _abandon_rate(arrivals: Mapping[str, Any] | None) -> float:
+    """Contacts who gave up per minute spent waiting: the estimate of θ for exponential
+    patience that allows for those still waiting, or served, before they would have given up."""
+    if not arrivals or not arrivals["abandoned"] or not arrivals["waited"]:
+        return 0.0
+    return float(arrivals["abandoned"] / (arrivals["waited"].total_seconds() / 60))
 
 
 def availability_snapshot(
@@ -228,6 +262,7 @@ def availability_snapshot(
                 handle_minutes=load.handle_minutes,
                 waiting=load.waiting,
                 capacity_per_agent=DEFAULT_CAPACITY,
+                abandon_per_minute=load.abandon_per_minute,
             )
         opening = None if open_now else next_opening(queue_hours_, now)
         zone = queue_hours_.zone

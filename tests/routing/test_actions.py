@@ -9,7 +9,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from contactcentre.models import ContactStatus, Outcome
+from contactcentre.actions import transition_contact
+from contactcentre.errors import InvalidTransition
+from contactcentre.models import ContactStatus, ContactTransition, Outcome
+from routing import actions, assignment
 from routing.actions import (
     abandon_queue_entry,
     assign_next,
@@ -83,7 +86,19 @@ class TestRouteContact:
         assert not stored.repeat_contact
 
 
+@pytest.fixture(params=["one statement", "orm"])
+def assignment_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on both ways of assigning: one SQL statement (PostgreSQL) and the ORM queries
+    other databases use."""
+    if request.param == "orm":
+        monkeypatch.setattr(actions, "_assign_next_in_one_statement", actions._assign_next_with_orm)
+    elif connection.vendor != "postgresql":
+        pytest.skip("the one-statement assignment needs PostgreSQL")
+    return str(request.param)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("assignment_path")
 class TestAssignment:
     def test_priority_then_first_come(self) -> None:
         queue = QueueFactory()
@@ -148,11 +163,91 @@ class TestAssignment:
         set_presence(agent, Presence.AVAILABLE, timezone.now())
         assert assign_next(timezone.now()) is not None
 
+    def test_assignment_records_who_when_and_why_and_wakes_the_agent_after_commit(
+        self, django_capture_on_commit_callbacks: object, settings: object
+    ) -> None:
+        queue = QueueFactory()
+        agent = AgentFactory(skills=[queue])
+        entry = WaitingEntryFactory(queue=queue)
+        now = timezone.now()
+        with django_capture_on_commit_callbacks() as callbacks:  # type: ignore[operator]
+            assignment = assign_next(now)
+        assert assignment is not None
+        assert len(callbacks) == 1
+        transition = ContactTransition.objects.get(contact=entry.contact)
+        assert (transition.from_status, transition.to_status) == ("waiting", "in_progress")
+        assert (transition.actor_id, transition.reason) == (agent.user_id, "assigned")
+        assert now <= transition.at <= timezone.now()
+        entry.contact.refresh_from_db()
+        assert (entry.contact.status, entry.contact.outcome) == (ContactStatus.IN_PROGRESS, "")
+        stored = QueueEntry.objects.get(pk=entry.pk)
+        assert (stored.status, stored.agent_id, stored.assigned_at) == ("assigned", agent.pk, now)
+        agent.refresh_from_db()
+        assert (agent.active_contacts, agent.idle_since) == (1, now)
+        # What callers read from the assignment matches the database.
+        assert assignment.entry.contact.channel == entry.contact.channel
+        assert assignment.entry.contact.status == ContactStatus.IN_PROGRESS
+        assert (assignment.agent.pk, assignment.agent.active_contacts) == (agent.pk, 1)
+
+    def test_a_contact_that_may_not_become_in_progress_is_passed_over(
+        self, assignment_path: str
+    ) -> None:
+        queue = QueueFactory()
+        agent = AgentFactory(skills=[queue])
+        now = timezone.now()
+        stuck = WaitingEntryFactory(queue=queue, enqueued_at=now - timedelta(hours=1))
+        # Closed behind the queue's back (no action does this; the guard still holds).
+        transition_contact(stuck.contact, ContactStatus.CLOSED, outcome=Outcome.ABANDONED)
+        if assignment_path == "orm":
+            # One query at a time, the contact's own transition refuses it.
+            with pytest.raises(InvalidTransition):
+                assign_next(now)
+        else:
+            # One statement only picks entries whose contact may be assigned.
+            assert assign_next(now) is None
+            later = WaitingEntryFactory(queue=queue, enqueued_at=now)
+            assert assign_next(now).entry.pk == later.pk  # type: ignore[union-attr]
+        assert QueueEntry.objects.get(pk=stuck.pk).status == EntryStatus.WAITING
+        assert not ContactTransition.objects.filter(contact=stuck.contact, to_status="in_progress")
+        agent.refresh_from_db()
+        assert agent.active_contacts == (0 if assignment_path == "orm" else 1)
+
+    def test_urgent_contacts_nobody_can_serve_do_not_hold_up_other_queues(self) -> None:
+        welsh, general = QueueFactory(slug="welsh"), QueueFactory(slug="general")
+        now = timezone.now()
+        for n in range(50):
+            WaitingEntryFactory(queue=welsh, priority=1, enqueued_at=now - timedelta(hours=n))
+        waiting = WaitingEntryFactory(queue=general, priority=3, enqueued_at=now)
+        AgentFactory(skills=[welsh], presence=Presence.AWAY)
+        AgentFactory(skills=[general])
+        assert assign_next(now).entry.pk == waiting.pk  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_assignment_is_one_statement_on_postgresql(
+    postgres: None, django_assert_max_num_queries: object
+) -> None:
+    queue = QueueFactory()
+    AgentFactory(skills=[queue])
+    WaitingEntryFactory(queue=queue)
+    with django_assert_max_num_queries(1):  # type: ignore[operator]
+        assert assign_next(timezone.now()) is not None
+
 
 @pytest.mark.django_db(transaction=True)
-def test_racing_workers_never_double_assign_nor_exceed_capacity(postgres: None) -> None:
+@pytest.mark.parametrize("candidates_per_queue", [assignment.CANDIDATES_PER_QUEUE, 1])
+def test_racing_workers_never_double_assign_nor_exceed_capacity(
+    postgres: None, monkeypatch: pytest.MonkeyPatch, candidates_per_queue: int
+) -> None:
+    """Eight workers assign at once. With one candidate per queue, workers usually find every
+    candidate locked by another and must fall back to reading whole queues."""
+    monkeypatch.setattr(assignment, "CANDIDATES_PER_QUEUE", candidates_per_queue)
     queues = [QueueFactory(slug=f"race-{n}") for n in range(3)]
     agents = [AgentFactory(skills=queues, capacity=2) for _ in range(10)]
+    # Urgent contacts in a queue nobody serves must not hold the others up.
+    unserved = QueueFactory(slug="race-unserved")
+    for _ in range(10):
+        WaitingEntryFactory(queue=unserved, priority=1)
     for n in range(40):
         WaitingEntryFactory(queue=queues[n % 3], priority=1 + n % 3)
     assigned: list[int] = []
@@ -180,4 +275,15 @@ def test_racing_workers_never_double_assign_nor_exceed_capacity(postgres: None) 
     for agent in AgentProfile.objects.filter(pk__in=[a.pk for a in agents]):
         assert agent.active_contacts == 2
         assert agent.entries.filter(status="assigned").count() == 2
-    assert QueueEntry.objects.filter(status="waiting").count() == 20
+    assert QueueEntry.objects.filter(status="waiting").count() == 30
+    # Each assigned contact moved once, by its agent; no waiting contact moved.
+    for entry in QueueEntry.objects.select_related("agent", "contact"):
+        moves = list(ContactTransition.objects.filter(contact=entry.contact))
+        if entry.status == EntryStatus.ASSIGNED:
+            assert entry.contact.status == ContactStatus.IN_PROGRESS
+            assert [(t.to_status, t.actor_id) for t in moves] == [
+                ("in_progress", entry.agent.user_id)  # type: ignore[union-attr]
+            ]
+        else:
+            assert entry.contact.status == ContactStatus.WAITING
+            assert moves == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from routing.policy import (
     PolicyConfig,
     QueueAvailability,
     decide,
+    describe_opening,
 )
 from routing.rules import Rule
 from routing.waits import WaitEstimate
@@ -64,6 +66,19 @@ def test_fraud_out_of_hours_gets_safety_guidance_and_the_urgent_fraud_form() -> 
     assert "webform:fraud" in decision["offers"]
     assert "guidance:report-fraud" in decision["offers"]
     assert "agents closed: opens Monday 08:00" in decision["reasons"]
+
+
+def test_a_welsh_request_is_told_the_opening_day_in_welsh() -> None:
+    with translation.override("cy"):
+        decision = route("my account has been hacked", closed())
+        a_week_away = describe_opening(MONDAY_8AM + timedelta(days=7), NOW)
+    assert any(reason.endswith("Dydd Llun 08:00") for reason in decision["reasons"])
+    assert a_week_away == "Dydd Llun 23 Mawrth 08:00"
+
+
+def test_an_opening_a_week_or_more_away_gives_the_date() -> None:
+    assert describe_opening(MONDAY_8AM, NOW) == "Monday 08:00"
+    assert describe_opening(MONDAY_8AM + timedelta(days=7), NOW) == "Monday 23 March 08:00"
 
 
 @pytest.mark.parametrize(
