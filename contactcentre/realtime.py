@@ -19,48 +19,90 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+# Events waiting to be sent by this process; past this many (Redis unreachable for a while)
+# new ones are dropped and logged: consumers recover what they missed from the database.
+MAX_PENDING_EVENTS = 10_000
 SEND_TIMEOUT_SECONDS = 5
 
-_loop: asyncio.AbstractEventLoop | None = None
-_loop_pid: int | None = None
-_loop_lock = threading.Lock()
 
+class _Sender:
+    """One long-lived event loop per process, on a thread of its own, sending events in the
+    order they were handed over, one at a time.
 
-def _sender_loop() -> asyncio.AbstractEventLoop:
-    """One long-lived event loop per process for sending events from synchronous code.
-
-    ``async_to_sync`` would start a fresh loop for every event, and channels_redis keeps its
-    connections per loop, so each event would open a new Redis connection (about 3 ms). The
-    loop is made again after a fork (Celery's prefork workers), where the thread does not exist.
+    Callers never wait for Redis: an action that commits must not be slowed down (or failed) by
+    a wake-up. ``async_to_sync`` would also start a fresh loop for every event, and
+    channels_redis keeps its connections per loop, so each event would open a new Redis
+    connection (about 3 ms).
     """
-    global _loop, _loop_pid
-    with _loop_lock:
-        if _loop is None or _loop_pid != os.getpid():
-            _loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=_loop.run_forever, name="realtime-events", daemon=True)
-            thread.start()
-            _loop_pid = os.getpid()
-        return _loop
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] | None = None
+        self.ready = threading.Event()
+        thread = threading.Thread(target=self._run, name="realtime-events", daemon=True)
+        thread.start()
+        self.ready.wait()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.queue = asyncio.Queue(MAX_PENDING_EVENTS)
+        self.loop.create_task(self._drain(self.queue))
+        self.ready.set()
+        self.loop.run_forever()
+
+    async def _drain(self, queue: asyncio.Queue[tuple[str, dict[str, Any]]]) -> None:
+        while True:
+            group, event = await queue.get()
+            layer = get_channel_layer()
+            try:
+                if layer is not None:
+                    await asyncio.wait_for(layer.group_send(group, event), SEND_TIMEOUT_SECONDS)
+            except Exception:
+                logger.exception("Could not send %s event to group %s", event["type"], group)
+
+    def submit(self, group: str, event: dict[str, Any]) -> None:
+        self.loop.call_soon_threadsafe(self._put, group, event)
+
+    def _put(self, group: str, event: dict[str, Any]) -> None:
+        assert self.queue is not None
+        try:
+            self.queue.put_nowait((group, event))
+        except asyncio.QueueFull:
+            logger.warning("Dropped %s event to group %s: too many pending", event["type"], group)
+
+
+_sender: _Sender | None = None
+_sender_pid: int | None = None
+_sender_lock = threading.Lock()
+
+
+def _current_sender() -> _Sender:
+    """This process's sender; made again after a fork (Celery's prefork workers), where the
+    parent's thread does not exist."""
+    global _sender, _sender_pid
+    with _sender_lock:
+        if _sender is None or _sender_pid != os.getpid():
+            _sender = _Sender()
+            _sender_pid = os.getpid()
+        return _sender
 
 
 def send_event_now(group: str, event: dict[str, Any]) -> None:
+    """Hand ``event`` over for sending; returns at once. A lost wake-up is recovered from the
+    database, so a failure to send is logged, never raised."""
     if "type" not in event:
         raise ValueError("A realtime event needs a 'type'.")
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        if isinstance(layer, InMemoryChannelLayer):
-            # The in-memory layer's queues belong to the server's own loop: send from there.
+    if isinstance(layer, InMemoryChannelLayer):
+        # The in-memory layer's queues belong to the server's own loop: send from there.
+        try:
             async_to_sync(layer.group_send)(group, event)
-        else:
-            future = asyncio.run_coroutine_threadsafe(
-                layer.group_send(group, event), _sender_loop()
-            )
-            future.result(timeout=SEND_TIMEOUT_SECONDS)
-    except Exception:
-        # A lost wake-up is recovered from the database; never fail the action for it.
-        logger.exception("Could not send %s event to group %s", event["type"], group)
+        except Exception:
+            logger.exception("Could not send %s event to group %s", event["type"], group)
+        return
+    _current_sender().submit(group, event)
 
 
 def send_event_on_commit(group: str, event: dict[str, Any]) -> None:

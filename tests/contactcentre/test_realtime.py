@@ -1,0 +1,78 @@
+"""Realtime events: sent after commit, in order, without the action waiting for Redis, and a
+failure to send never fails the action."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import pytest
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+
+from contactcentre import realtime
+
+
+async def _receive_all(group: str, count: int, send: object) -> list[dict[str, object]]:
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    await layer.group_add(group, channel)
+    try:
+        await asyncio.to_thread(send)  # type: ignore[arg-type]
+        return [await asyncio.wait_for(layer.receive(channel), 5) for _ in range(count)]
+    finally:
+        await layer.group_discard(group, channel)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_arrive_in_the_order_they_were_sent_and_only_after_commit(
+    redis_server: str,
+) -> None:
+    group = f"test.{uuid.uuid4().hex}"
+
+    def send() -> None:
+        try:
+            with transaction.atomic():
+                for n in range(50):
+                    realtime.send_event_on_commit(group, {"type": "test.event", "n": n})
+            with transaction.atomic():
+                realtime.send_event_on_commit(group, {"type": "test.event", "n": "rolled back"})
+                transaction.set_rollback(True)
+            realtime.send_event_on_commit(group, {"type": "test.event", "n": "last"})
+        finally:
+            connection.close()  # this thread's own connection
+
+    received = asyncio.run(_receive_all(group, 51, send))
+    assert [event["n"] for event in received] == [*range(50), "last"]
+
+
+def test_an_event_without_a_type_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="type"):
+        realtime.send_event_now("group", {"n": 1})
+
+
+def test_a_failed_send_is_logged_and_later_events_still_go(
+    redis_server: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    layer = get_channel_layer()
+    assert layer is not None
+    real_group_send = layer.group_send
+
+    async def flaky_group_send(group: str, message: dict[str, object]) -> None:
+        if message.get("n") == "broken":
+            raise ConnectionError("Redis went away")
+        await real_group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", flaky_group_send)
+    group = f"test.{uuid.uuid4().hex}"
+
+    def send() -> None:
+        realtime.send_event_now(group, {"type": "test.event", "n": "broken"})
+        realtime.send_event_now(group, {"type": "test.event", "n": "after"})
+
+    with caplog.at_level(logging.ERROR, logger="contactcentre.realtime"):
+        received = asyncio.run(_receive_all(group, 1, send))
+    assert [event["n"] for event in received] == ["after"]
+    assert "Could not send test.event event" in caplog.text
