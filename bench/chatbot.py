@@ -1,14 +1,25 @@
 """Chatbot quality and speed: top-1 and top-3 accuracy, out-of-scope rejection and p95 answer
 time with 1,000 articles loaded, beside a plain BM25 baseline measured in the same run.
 
-Two labelled question sets live in ``bench/data/`` (one JSON object a line: ``q``, ``article``
-(a slug, or null for out-of-scope) and optionally ``language``):
+Five labelled question sets live in ``bench/data/`` (one JSON object a line: ``q``,
+``article`` (a slug, or null for out-of-scope) and optionally ``language``):
 
 - ``chatbot_questions.jsonl``: the development set. It was used while building the bot.
 - ``chatbot_heldout.jsonl``: the held-out set, written before the bot was tuned and never
-  used to tune it. Its figures are the honest estimate for questions the bot has not seen.
+  used to tune it.
+- ``chatbot_heldout2.jsonl``: a second, independent held-out set written from the articles
+  alone (not from the bot's code or failures) before the second round of ranking work, with
+  typos, everyday words, long messages, Welsh questions and out-of-scope or hostile ones. It
+  was never used to tune the bot.
+- ``chatbot_heldout3.jsonl``: a third set, written blind by a colleague from the articles.
+- ``chatbot_heldout4.jsonl``: a fourth, written from the articles alone (at least two questions
+  an article, most sharing few words with it, and out-of-scope or hostile ones) before the
+  semantic signal was added.
 
-The script writes the development set if it is missing (it never rewrites either file).
+Neither of the last two was ever used to tune the bot: their figures are the honest estimate
+for new questions.
+
+The script writes the development set if it is missing (it never rewrites the others).
 Runs in a throwaway test database made from DATABASE_URL (SQLite without it) and dropped
 afterwards. Prints one JSON object; exits non-zero if it could not measure.
 """
@@ -38,6 +49,9 @@ from django.db import connection  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data"
 DEVELOPMENT = DATA / "chatbot_questions.jsonl"
 HELD_OUT = DATA / "chatbot_heldout.jsonl"
+HELD_OUT_2 = DATA / "chatbot_heldout2.jsonl"
+HELD_OUT_3 = DATA / "chatbot_heldout3.jsonl"
+HELD_OUT_4 = DATA / "chatbot_heldout4.jsonl"
 TOTAL_ARTICLES = 1_000
 SEED = 20261125
 # Written when the development set is missing; the full set is kept in the repository.
@@ -198,7 +212,13 @@ def main() -> int:
 
     from selfhelp.actions import import_articles
 
-    development, held_out = load(DEVELOPMENT), load(HELD_OUT)
+    sets = {
+        "development": load(DEVELOPMENT),
+        "held_out": load(HELD_OUT),
+        "held_out_2": load(HELD_OUT_2),
+        "held_out_3": load(HELD_OUT_3),
+        "held_out_4": load(HELD_OUT_4),
+    }
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -206,20 +226,17 @@ def main() -> int:
         with transaction.atomic():
             import_articles()
         result: dict[str, Any] = {"database": connection.vendor}
-        for name, rows in (("development", development), ("held_out", held_out)):
+        for name, rows in sets.items():
             result[name] = {
                 "chatbot": score_bot(rows),
                 "bm25": score_bm25(rows, with_examples=False),
                 "bm25_with_example_questions": score_bm25(rows, with_examples=True),
             }
-        demo_articles = len({r["article"] for r in development if r["article"]})
+        demo_articles = len({r["article"] for r in sets["development"] if r["article"]})
         with transaction.atomic():
             add_filler_articles(TOTAL_ARTICLES - demo_articles)
-        result["speed"] = bench_speed(development + held_out)
-        result["with_1000_articles"] = {
-            "development": score_bot(development),
-            "held_out": score_bot(held_out),
-        }
+        result["speed"] = bench_speed([row for rows in sets.values() for row in rows])
+        result["with_1000_articles"] = {name: score_bot(rows) for name, rows in sets.items()}
         result["baseline"] = "rank-bm25 0.2.2 BM25Okapi, lower-cased words"
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -239,8 +239,9 @@ def _is_urgent(text: str, language: str, index: GuidanceIndex, ranking: Ranking)
     """Would routing treat this as urgent (suspected fraud goes straight to a person)?
 
     A manager's rule is trusted as it is. The trained classifier is trusted when it is fairly
-    sure and the guidance agrees: one of the best three articles is about fraud. (On its own
-    it calls some everyday account changes fraud, which would send them to the fraud queue.)
+    sure and the guidance agrees: the best article is about fraud. (On its own it calls some
+    everyday problems fraud, "my phone was nicked" or "can't remember my password", which would
+    send them to the fraud queue instead of answering them.)
     """
     from routing.policy import ContactDescription, PolicyConfig, classify
 
@@ -252,23 +253,26 @@ def _is_urgent(text: str, language: str, index: GuidanceIndex, ranking: Ranking)
         return False
     if classified.source.startswith("rule"):
         return True
-    topics = _topics(index)
-    about_fraud = any(topics.get(r.slug) == "fraud" for r in ranking.results[:3])
+    top = ranking.top
+    about_fraud = top is not None and _topics(index).get(top.slug) == "fraud"
     return classified.confidence >= 0.5 and about_fraud
 
 
 def _urgent(index: GuidanceIndex, ranking: Ranking, language: str) -> BotReply:
-    """Hand over, showing the guidance routing names for urgent cases (or the best fraud
-    article the ranking found) to read while waiting."""
+    """Hand over, showing fraud guidance to read while waiting: the article the question is
+    about when the best match is about fraud ("is this text a scam?"), otherwise the guidance
+    routing names for urgent cases."""
     from routing.policy import PolicyConfig
 
     config = _routing_config()
     assert isinstance(config, PolicyConfig)
     topics = _topics(index)
     named = [route.guidance for route in config.routes.values() if route.urgent]
-    fraud = [slug for slug in named if slug in topics]
-    fraud += [r.slug for r in ranking.results if topics.get(r.slug) == "fraud"]
-    fraud = list(dict.fromkeys(fraud))
+    ranked = [r.slug for r in ranking.results if topics.get(r.slug) == "fraud"]
+    named = [slug for slug in named if slug in topics]
+    top = ranking.top
+    best_first = top is not None and topics.get(top.slug) == "fraud"
+    fraud = list(dict.fromkeys(ranked + named if best_first else named + ranked))
     lines = [_("This sounds urgent. I'll pass you to an adviser straight away.")]
     if fraud:
         lines.append(_("While you wait, this guidance says what to do now:"))
@@ -303,7 +307,7 @@ def confidence_of(ranking: Ranking) -> float:
     top = ranking.top
     if top is None:
         return 0.0
-    strength = min(top.score / 0.45, 1.0)
+    strength = min(top.support / 0.45, 1.0)
     separation = min(ranking.margin() / 0.1, 1.0)
     # One meaningful word ("problem", "app") rarely says enough to be sure.
     vagueness = 0.7 if ranking.content_words <= 1 else 1.0

@@ -3,11 +3,14 @@
 For each language it holds, per article: BM25 weights for the title, summary, example questions
 and body; a character n-gram profile (title, summary, examples) that survives misspellings; and
 one row per title and example question, so a question close to one a manager attached wins even
-when it shares few words with the article. ``current_index`` rebuilds it when guidance changes.
+when it shares few words with the article. English guidance also gets meaning vectors (see
+``semantic``) for its titles, example questions, summaries and body sections, so a question can
+match them with no word in common. ``current_index`` rebuilds it when guidance changes.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
+from chat.chatbot import semantic
 from chat.chatbot.text import document_terms, english_words, fold, welsh_terms
 from selfhelp.selectors import GuidanceText, guidance_fingerprint, guidance_version
 
@@ -39,6 +43,15 @@ def _char_vectorizer() -> TfidfVectorizer:
     )
 
 
+@dataclass(frozen=True)
+class Meaning:
+    """Unit-length meaning vectors of an index's short texts, summaries and sections."""
+
+    short: np.ndarray
+    summaries: np.ndarray
+    sections: np.ndarray
+
+
 @dataclass
 class LanguageIndex:
     """Everything needed to rank one language's articles for a query."""
@@ -56,7 +69,14 @@ class LanguageIndex:
     short_words: sparse.csr_matrix
     short_chars: sparse.csr_matrix
     short_article: np.ndarray
+    # One row per section of an article's body (its heading and text): a question about one
+    # detail ("can I get it in braille?") matches that section far better than the whole body.
+    section_words: sparse.csr_matrix = field(default_factory=lambda: sparse.csr_matrix((0, 0)))
+    section_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     words: Counter[str] = field(default_factory=Counter)
+    # Meaning vectors, row for row with short_article, one per article, and row for row with
+    # section_article; None without the model (and for Welsh, which it was not trained on).
+    meaning: Meaning | None = None
     # Built on first use by the ranker, and dropped with the index.
     # Words of titles, slugs and example questions: what managers say the guidance is about.
     headline_words: frozenset[str] = frozenset()
@@ -111,11 +131,20 @@ def build_language_index(
             short_article.append(i)
     short_words = _tfidf_rows([analyse(s) for s in short_texts], vocabulary, n_terms, idf)
     short_chars = char_vectorizer.transform([fold(s) for s in short_texts] or [""])
+    section_texts: list[str] = []
+    section_article: list[int] = []
+    for i, t in enumerate(texts):
+        for section in sections_of(t.body):
+            section_texts.append(section)
+            section_article.append(i)
+    section_words = _tfidf_rows([analyse(s) for s in section_texts], vocabulary, n_terms, idf)
+    summaries = [t.summary for t in texts]
+    meaning = _meaning(short_texts, summaries, section_texts) if language == "en" else None
     return LanguageIndex(
         language=language,
         slugs=[t.slug for t in texts],
         titles=[t.title for t in texts],
-        summaries=[t.summary for t in texts],
+        summaries=summaries,
         topics=[t.topic for t in texts],
         vocabulary=vocabulary,
         idf=idf,
@@ -125,9 +154,26 @@ def build_language_index(
         short_words=short_words,
         short_chars=short_chars.tocsr(),
         short_article=np.array(short_article, dtype=np.int64),
+        section_words=section_words,
+        section_article=np.array(section_article, dtype=np.int64),
         words=words,
+        meaning=meaning,
         headline_words=frozenset(headline_words),
     )
+
+
+def _meaning(short: list[str], summaries: list[str], sections: list[str]) -> Meaning | None:
+    vectors = semantic.embed([*short, *summaries, *sections])
+    if vectors is None:
+        return None
+    first, second = len(short), len(short) + len(summaries)
+    return Meaning(vectors[:first], vectors[first:second], vectors[second:])
+
+
+def sections_of(body: str) -> list[str]:
+    """The body's sections, each with its heading; text before the first heading is one too."""
+    parts = re.split(r"(?m)^(?=#{1,6}\s)", body)
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _bm25_matrix(

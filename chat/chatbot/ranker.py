@@ -6,7 +6,11 @@
 - character n-gram similarity to each article's title, summary and examples, which survives
   spelling the chatbot could not correct;
 - the nearest single title or example question, by words and by characters, so questions that
-  managers and agents attached are matched closely.
+  managers and agents attached are matched closely;
+- meaning (see ``semantic``): how close the question is, as a whole, to each article's titles
+  and example questions, summary and body sections, which finds paraphrases that share no
+  word with the guidance. It only ranks: how sure the bot is still rests on the words.
+  Without the model the other signals rank alone.
 
 ``coverage`` says how much of the question the guidance's vocabulary knows at all: low coverage
 means the question is about something else, however the articles happen to score.
@@ -22,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from chat.chatbot import semantic
 from chat.chatbot.index import FIELD_WEIGHTS, K1, GuidanceIndex, LanguageIndex
 from chat.chatbot.lexicon import PHRASES, WORDS
 from chat.chatbot.text import (
@@ -36,13 +41,35 @@ from chat.chatbot.text import (
 )
 
 EXPANSION_WEIGHT = 0.5
-WEIGHTS = {"bm25": 0.45, "char": 0.15, "example_words": 0.25, "example_chars": 0.15}
+# The first four add up to 1; sections and meaning add to them (a clear match on several is
+# surer, and meaning alone is not enough to be sure).
+WEIGHTS = {
+    "bm25": 0.45,
+    "char": 0.15,
+    "example_words": 0.25,
+    "example_chars": 0.15,
+    "section_words": 0.2,
+    "meaning": 0.3,
+}
+# How the meaning signal mixes its parts, and the cosine below which it says nothing: unrelated
+# texts are rarely closer than that.
+MEANING_PARTS = {"short": 0.5, "summary": 0.2, "sections": 0.3}
+MEANING_FLOOR = 0.2
 
 
 @dataclass(frozen=True)
 class Ranked:
     slug: str
     score: float
+    # The score without the body-section and meaning signals: a question sharing a word or two
+    # with one section, or meaning something close to an article, ranks that article higher,
+    # but neither is by itself evidence enough to be sure. (With 1,000 articles, meaning as
+    # evidence made the bot answer out-of-scope questions it now declines.)
+    evidence: float = -1.0
+
+    @property
+    def support(self) -> float:
+        return self.score if self.evidence < 0 else self.evidence
 
 
 @dataclass(frozen=True)
@@ -197,13 +224,14 @@ class Query:
     chars_text: str
     corrected: dict[str, str]
     key_words: tuple[str, ...] = ()
+    meaning: np.ndarray | None = None
 
 
 def english_query(index: LanguageIndex, question: str) -> Query:
     speller = speller_for(index)
     corrected: dict[str, str] = {}
     words = []
-    for word in english_words(question):
+    for word in english_words(question, question=True):
         if (
             word not in STOPWORDS
             and not speller.known(word)
@@ -232,7 +260,17 @@ def english_query(index: LanguageIndex, question: str) -> Query:
     for word in words:
         meant.update(_lexicon_meaning(word))
     found = tuple(sorted(w for w in meant if w in keys))
-    return Query(weights, typed, expanded, " ".join(words), corrected, found)
+    # The words after spelling correction and the lexicon: the model knows "email", not "emial".
+    meaning = semantic.embed([" ".join(words)]) if index.meaning is not None else None
+    return Query(
+        weights,
+        typed,
+        expanded,
+        " ".join(words),
+        corrected,
+        found,
+        meaning[0] if meaning is not None else None,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -254,10 +292,12 @@ def welsh_query(index: LanguageIndex, question: str) -> Query:
 # --- Scoring -----------------------------------------------------------------------------
 
 
-def score_articles(index: LanguageIndex, query: Query) -> np.ndarray:
+def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """(score, evidence) per article; see ``Ranked.evidence``."""
     n = len(index.slugs)
     if n == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
+    sections = np.zeros(n)
     columns = np.array(list(query.weights), dtype=np.int64)
     values = np.array([query.weights[c] for c in columns], dtype=np.float64)
     scores = np.zeros(n)
@@ -271,18 +311,52 @@ def score_articles(index: LanguageIndex, query: Query) -> np.ndarray:
         query_words = np.zeros(index.idf.shape[0])
         query_words[columns] = values * index.idf[columns]
         norm = np.linalg.norm(query_words) or 1.0
-        nearest = index.short_words @ (query_words / norm)
+        query_words /= norm
+        nearest = index.short_words @ query_words
         scores += WEIGHTS["example_words"] * _max_per_article(index, nearest)
+        if index.section_words.shape[0]:
+            in_section = index.section_words @ query_words
+            sections = WEIGHTS["section_words"] * _max_per_article(
+                index, in_section, index.section_article
+            )
     chars = index.char_vectorizer.transform([fold(query.chars_text)])
     scores += WEIGHTS["char"] * np.asarray((index.profiles @ chars.T).todense()).ravel()
     nearest_chars = np.asarray((index.short_chars @ chars.T).todense()).ravel()
     scores += WEIGHTS["example_chars"] * _max_per_article(index, nearest_chars)
-    return scores
+    meaning = WEIGHTS["meaning"] * meaning_scores(index, query)
+    return scores + sections + meaning, scores
 
 
-def _max_per_article(index: LanguageIndex, row_scores: np.ndarray) -> np.ndarray:
+def meaning_scores(index: LanguageIndex, query: Query) -> np.ndarray:
+    """0 to 1 per article: how close the question's meaning is to the article's."""
+    meaning = index.meaning
+    if meaning is None or query.meaning is None:
+        return np.zeros(len(index.slugs))
+    short = _cosines(meaning.short, query.meaning)
+    sections = _cosines(meaning.sections, query.meaning)
+    closeness = (
+        MEANING_PARTS["short"] * _max_per_article(index, short)
+        + MEANING_PARTS["summary"] * _cosines(meaning.summaries, query.meaning)
+        + MEANING_PARTS["sections"] * _max_per_article(index, sections, index.section_article)
+    )
+    return np.clip((closeness - MEANING_FLOOR) / (1 - MEANING_FLOOR), 0.0, 1.0)
+
+
+def _cosines(rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Each unit-length row's cosine with ``vector``, as float64.
+
+    einsum, not ``@``: the matrix-vector product goes to OpenBLAS, whose threads spin against
+    everything else on a busy server (answers were several times slower on two shared cores).
+    float64 because np.maximum.at is many times slower when it has to convert.
+    """
+    return np.einsum("ij,j->i", rows, vector).astype(np.float64)
+
+
+def _max_per_article(
+    index: LanguageIndex, row_scores: np.ndarray, rows_article: np.ndarray | None = None
+) -> np.ndarray:
     best = np.zeros(len(index.slugs))
-    np.maximum.at(best, index.short_article, row_scores)
+    np.maximum.at(best, index.short_article if rows_article is None else rows_article, row_scores)
     return best
 
 
@@ -315,13 +389,14 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
             part = _rank_text(guidance, clause, language)
             if part.content_words >= 3:
                 coverage = max(coverage, part.coverage)
-            for slug, score in part.scores.items():
-                scores[slug] = max(scores.get(slug, 0.0), 0.5 * whole.scores.get(slug, 0.0)
-                                   + 0.5 * score)  # fmt: skip
+            for slug, (score, evidence) in part.scores.items():
+                total, support = whole.scores.get(slug, (0.0, 0.0))
+                mixed = (0.5 * total + 0.5 * score, 0.5 * support + 0.5 * evidence)
+                scores[slug] = max(scores.get(slug, (0.0, 0.0)), mixed)
         whole = _Scored(scores, coverage, whole.content_words, whole.corrected, whole.key_words)
-    ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
     return Ranking(
-        [Ranked(slug, round(float(score), 4)) for slug, score in ordered],
+        [Ranked(slug, round(score, 4), round(evidence, 4)) for slug, (score, evidence) in ordered],
         whole.coverage,
         whole.content_words,
         whole.corrected,
@@ -335,7 +410,7 @@ _CLAUSE = re.compile(r"[.,;:!?\n]+|\b(?:but|because|so|and then|although)\b")
 
 @dataclass
 class _Scored:
-    scores: dict[str, float]
+    scores: dict[str, tuple[float, float]]  # slug to (score, evidence)
     coverage: float
     content_words: int
     corrected: dict[str, str]
@@ -343,7 +418,7 @@ class _Scored:
 
 
 def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored:
-    combined: dict[str, float] = {}
+    combined: dict[str, tuple[float, float]] = {}
     coverage = 0.0
     content_words = 0
     corrected: dict[str, str] = {}
@@ -353,20 +428,21 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
         welsh = guidance.languages.get("cy")
         if welsh is not None:
             query = welsh_query(welsh, question)
-            _merge(combined, welsh, score_articles(welsh, query))
+            _merge(combined, welsh, *score_articles(welsh, query))
             coverage = coverage_of(welsh, query)
             content_words = len(query.typed_stems)
             keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary)
         gloss = welsh_to_english(question)
         if english is not None and gloss:
             query = english_query(english, gloss)
-            _merge(combined, english, 0.9 * score_articles(english, query))
+            scores, evidence = score_articles(english, query)
+            _merge(combined, english, 0.9 * scores, 0.9 * evidence)
             coverage = max(coverage, coverage_of(english, query))
             content_words = max(content_words, len(query.typed_stems))
             keys += query.key_words
     elif english is not None:
         query = english_query(english, question)
-        _merge(combined, english, score_articles(english, query))
+        _merge(combined, english, *score_articles(english, query))
         coverage = coverage_of(english, query)
         content_words = len(query.typed_stems)
         corrected = query.corrected
@@ -374,8 +450,13 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
     return _Scored(combined, coverage, content_words, corrected, keys)
 
 
-def _merge(combined: dict[str, float], index: LanguageIndex, scores: np.ndarray) -> None:
+def _merge(
+    combined: dict[str, tuple[float, float]],
+    index: LanguageIndex,
+    scores: np.ndarray,
+    evidence: np.ndarray,
+) -> None:
     for i, score in enumerate(scores):
         slug = index.slugs[i]
-        if score > combined.get(slug, 0.0):
-            combined[slug] = float(score)
+        if score > combined.get(slug, (0.0, 0.0))[0]:
+            combined[slug] = (float(score), float(evidence[i]))

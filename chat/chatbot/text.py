@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from chat.chatbot.lexicon import PHRASES, WELSH_GLOSSARY_WORDS, WORDS
+from chat.chatbot.lexicon import PHRASES, QUESTION_PHRASES, WELSH_GLOSSARY_WORDS, WORDS
 from selfhelp.welsh import welsh_key, welsh_words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -42,7 +42,8 @@ _STOPWORDS_TEXT = """
     out up down over again still even get got getting go going want wanted need needs needed
     trying tried try keep keeps kept says said say tell told know thing things stuff one lot
     lots bit way im ive dont cant wont didnt doesnt isnt wasnt havent hasnt couldnt shouldnt
-    wouldnt ur u y r it's i'm
+    wouldnt ur u y r it's i'm whats hows wheres whens thats theres youre theyre ive id
+    anyone anybody someone's lol
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -57,25 +58,30 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _rewrite_phrases(text: str) -> str:
-    pattern = _phrase_pattern()
-    return pattern.sub(lambda match: PHRASES[match.group(0)], text)
+def _rewrite_phrases(text: str, *, question: bool = False) -> str:
+    if question:
+        text = _phrase_pattern(True).sub(lambda match: QUESTION_PHRASES[match.group(0)], text)
+    return _phrase_pattern(False).sub(lambda match: PHRASES[match.group(0)], text)
 
 
-@lru_cache(maxsize=1)
-def _phrase_pattern() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _phrase_pattern(question: bool) -> re.Pattern[str]:
     """One pattern for every phrase, longest first, matched as whole words in one pass."""
-    ordered = sorted(PHRASES, key=len, reverse=True)
+    ordered = sorted(QUESTION_PHRASES if question else PHRASES, key=len, reverse=True)
     alternatives = "|".join(re.escape(phrase) for phrase in ordered)
     return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
 
 
-def english_words(text: str) -> list[str]:
-    """Words of an English text after contractions and everyday phrases are rewritten."""
+def english_words(text: str, *, question: bool = False) -> list[str]:
+    """Words of an English text after contractions and everyday phrases are rewritten.
+
+    A citizen's ``question`` also has the phrases that only make sense said to the service
+    ("what time do you close", "your number") rewritten first.
+    """
     text = fold(text)
     for pattern, replacement in _COMPILED_CONTRACTIONS:
         text = pattern.sub(replacement, text)
-    text = _rewrite_phrases(text)
+    text = _rewrite_phrases(text, question=question)
     return _WORD.findall(text)
 
 
