@@ -321,6 +321,19 @@ def _citizen_posts(
     return posted, posted.created and status in ("new", "with_bot")
 
 
+def _staff_writes(
+    staff: User,
+    public_id: object,
+    action: Callable[..., actions.Posted],
+    body: str,
+    client_id: str,
+) -> tuple[Conversation, actions.Posted]:
+    """Find the conversation (theirs to see) and write in it: one trip to the database thread
+    for every message an agent sends."""
+    conversation = selectors.conversation_for_staff(staff, public_id)
+    return conversation, action(conversation, staff, body=body, client_id=client_id)
+
+
 class StaffConsumer(ProtocolConsumer):
     """An agent's (or supervisor's) console: every chat assigned to them or that they joined."""
 
@@ -407,8 +420,9 @@ class StaffConsumer(ProtocolConsumer):
         client_id = client_id_of(frame)
         body = body_of(frame, client_id)
         try:
-            conversation = await self.conversation_of(frame)
-            posted = await db(action)(conversation, self.staff, body=body, client_id=client_id)
+            conversation, posted = await db(_staff_writes)(
+                self.staff, frame.get("conversation"), action, body, client_id
+            )
         except ContactCentreError as error:
             raise FrameError(error.code, str(error), client_id=client_id) from None
         await self.send_frame(

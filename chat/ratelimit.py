@@ -40,11 +40,11 @@ def ip_allows(ip: str) -> bool:
     if not ip:
         return True
     key = f"chat:ip:{ip}:{int(time.time() // 60)}"
-    if cache.add(key, 1, timeout=120):
-        return True
     try:
+        # One round trip for every message but the first of the minute.
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return True
+    except ValueError:  # the minute's first message (or its key expired)
+        if cache.add(key, 1, timeout=120):
+            return True
+        count = cache.incr(key)  # another process added it first
     return count <= int(settings.CHAT_RATE_PER_IP_PER_MINUTE)

@@ -89,9 +89,13 @@ def check_staff_may_write(conversation: Conversation, user: User) -> Participant
 def staff_says(conversation: Conversation, user: User, *, body: str, client_id: str) -> Posted:
     """An adviser (or a supervisor who joined) writes to the citizen."""
     check_staff_may_write(conversation, user)
-    _check_open(conversation)
     posted = post_message(
-        conversation, kind=MessageKind.AGENT, body=body, author=user, client_id=client_id
+        conversation,
+        kind=MessageKind.AGENT,
+        body=body,
+        author=user,
+        client_id=client_id,
+        open_only=True,
     )
     if posted.created and conversation.contact.first_response_at is None:
         record_first_response(conversation.contact)
