@@ -6,8 +6,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contactcentre.actions import transition_contact
 from contactcentre.errors import InvalidTransition
@@ -143,6 +145,81 @@ class TestAssignment:
         assert agent.active_contacts == 2
         finish_assignment(QueueEntry.objects.filter(status="assigned").first(), now)  # type: ignore[arg-type]
         assert assign_next(now) is not None
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        agents=st.lists(
+            st.tuples(st.integers(1, 3), st.sets(st.integers(0, 2), min_size=1)),
+            min_size=1,
+            max_size=4,
+        ),
+        entries=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), max_size=12),
+        steps=st.lists(st.booleans(), min_size=1, max_size=25),
+    )
+    def test_any_sequence_of_assignments_and_finishes_keeps_the_rules(
+        self,
+        agents: list[tuple[int, set[int]]],
+        entries: list[tuple[int, int]],
+        steps: list[bool],
+    ) -> None:
+        """Whatever the agents, queue and order of events: nobody goes over capacity, nothing is
+        assigned twice, and each assignment takes the most urgent then oldest entry that the
+        longest-idle free agent with the skill can serve."""
+        with transaction.atomic():
+            queues = [QueueFactory() for _ in range(3)]
+            start = timezone.now() - timedelta(hours=1)
+            profiles = [
+                AgentFactory(
+                    skills=[queues[i] for i in skills],
+                    capacity=capacity,
+                    idle_since=start - timedelta(minutes=n),
+                )
+                for n, (capacity, skills) in enumerate(agents)
+            ]
+            for n, (queue, priority) in enumerate(entries):
+                WaitingEntryFactory(
+                    queue=queues[queue], priority=priority, enqueued_at=start + timedelta(seconds=n)
+                )
+            assigned: list[int] = []
+            for n, assign in enumerate(steps):
+                now = start + timedelta(minutes=1, seconds=n)
+                if not assign:
+                    busy = QueueEntry.objects.filter(status="assigned").order_by("pk").first()
+                    if busy is not None:
+                        finish_assignment(busy, now)
+                    continue
+                waiting = list(
+                    QueueEntry.objects.filter(status="waiting").order_by(
+                        "priority", "enqueued_at", "pk"
+                    )
+                )
+                free = [
+                    p
+                    for p in AgentProfile.objects.filter(pk__in=[p.pk for p in profiles])
+                    if p.presence == Presence.AVAILABLE and p.active_contacts < p.capacity
+                ]
+                servable = [
+                    e for e in waiting if any(p.skills.filter(pk=e.queue_id).exists() for p in free)
+                ]
+                assignment = assign_next(now)
+                if not servable:
+                    assert assignment is None
+                    continue
+                assert assignment is not None
+                assert assignment.entry.pk == servable[0].pk
+                skilled = [p for p in free if p.skills.filter(pk=servable[0].queue_id).exists()]
+                longest_idle = min(skilled, key=lambda p: (p.idle_since, p.pk))
+                assert assignment.agent.pk == longest_idle.pk
+                assigned.append(assignment.entry.pk)
+            assert len(assigned) == len(set(assigned))
+            for profile in AgentProfile.objects.filter(pk__in=[p.pk for p in profiles]):
+                holding = profile.entries.filter(status="assigned").count()
+                assert profile.active_contacts == holding <= profile.capacity
+            transaction.set_rollback(True)
 
     def test_an_abandoned_contact_leaves_the_queue(self) -> None:
         queue = QueueFactory()
