@@ -273,9 +273,11 @@ def _urgent(index: GuidanceIndex, ranking: Ranking, language: str) -> BotReply:
     top = ranking.top
     best_first = top is not None and topics.get(top.slug) == "fraud"
     fraud = list(dict.fromkeys(ranked + named if best_first else named + ranked))
-    lines = [_("This sounds urgent. I'll pass you to an adviser straight away.")]
+    # True whether or not advisers are working: the chat flow then says how long the wait is,
+    # or when they open and which form to use meanwhile.
+    lines = [_("This sounds urgent: it needs an adviser.")]
     if fraud:
-        lines.append(_("While you wait, this guidance says what to do now:"))
+        lines.append(_("This guidance says what to do now:"))
         lines.append(_link_line(index, fraud[0], language))
     return BotReply(
         text="\n".join(lines),
