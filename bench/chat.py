@@ -511,7 +511,11 @@ def main() -> int:
     try:
         scenario = seed(args.conversations, args.agents)
         connection.close()
-        ports, processes = start_daphnes(args.processes, {})
+        # A channel-layer prefix of this run's own: conversation ids restart in each throwaway
+        # database, and group members left in Redis by an earlier run (kept for a day) would
+        # otherwise receive every wake-up of the conversation with the same id.
+        prefix = f"bench-{uuid.uuid4().hex[:12]}:channels"
+        ports, processes = start_daphnes(args.processes, {"CHANNEL_LAYER_PREFIX": prefix})
         try:
             figures["ours"] = asyncio.run(
                 drive(scenario, ports, args.rate, args.seconds, args.reply_every)

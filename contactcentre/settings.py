@@ -172,7 +172,7 @@ if REDIS_URL:
             # connect at once: a process may hold up to 1,000 connections to Redis.
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
-                "prefix": "contactcentre:channels",
+                "prefix": env.text("CHANNEL_LAYER_PREFIX", "contactcentre:channels"),
             },
         }
     }

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -91,16 +92,20 @@ def post_message(
     ``open_only``: refuse (``ConversationClosed``) if the contact is closed.
     """
     body = check_body(body, kind)
+    # The lock and the duplicate check in one round trip: this runs for every message.
+    already_sent: Subquery | Value = Value(None, output_field=BigIntegerField())
+    if client_id:
+        same_id = Message.objects.filter(conversation=OuterRef("pk"), client_id=client_id)
+        already_sent = Subquery(same_id.values("pk")[:1])
     locked = (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("contact")
+        .annotate(already_sent=already_sent)
         .get(pk=conversation.pk)
     )
     conversation.contact.status = locked.contact.status
-    if client_id:
-        existing = Message.objects.filter(conversation=locked, client_id=client_id).first()
-        if existing is not None:
-            return Posted(existing, created=False)
+    if locked.already_sent is not None:
+        return Posted(Message.objects.get(pk=locked.already_sent), created=False)
     if open_only and locked.contact.status == ContactStatus.CLOSED:
         raise ConversationClosed("This chat has ended.")
     masked_body, masked = mask_sensitive(body)
