@@ -4,8 +4,8 @@ PostgreSQL and Redis, and a baseline measured in the same run: a minimal relay w
 message pattern.
 
 Prints one JSON object: connections held, messages per second, citizen→agent latency p50, p95
-and p99, lost and duplicated counts, for ours and the baseline, their ratios, and the largest
-number of idle connections one Daphne process held.
+and p99, lost and duplicated counts and the servers' CPU time per message, for ours and the
+baseline, their ratios, and the largest number of idle connections one Daphne process held.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contactcentre_bench \\
     REDIS_URL=redis://127.0.0.1:6379/0 \\
@@ -223,6 +223,17 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -320,10 +331,16 @@ def percentile(values: list[float], fraction: float) -> float | None:
 
 
 async def drive(
-    scenario: Scenario, ports: list[int], rate: float, seconds: float, reply_every: int
+    scenario: Scenario,
+    ports: list[int],
+    rate: float,
+    seconds: float,
+    reply_every: int,
+    server_pids: list[int],
 ) -> dict[str, Any]:
     """Connect everyone, send ``rate`` citizen messages a second for ``seconds``, then wait for
-    stragglers and count."""
+    stragglers and count. The servers' CPU time is taken from the first message to the last
+    delivery, and given per message (citizens' and agents')."""
     tally = Tally()
     agents, agent_tasks = [], []
     for n, agent in enumerate(scenario.agents):
@@ -368,6 +385,7 @@ async def drive(
     await asyncio.sleep(2)  # let the agents' replay settle
 
     rng = random.Random(7)
+    cpu_before = cpu_seconds(server_pids)
     started = time.perf_counter()
     sent = 0
     tick = 0.01
@@ -400,6 +418,7 @@ async def drive(
             next_ping = time.perf_counter() + 10
         await asyncio.sleep(0.2)
     drain_seconds = time.perf_counter() - started - send_seconds
+    server_cpu = cpu_seconds(server_pids) - cpu_before
     held = sum(1 for s, _c in citizens if s.state.name == "OPEN") + sum(
         1 for s in agents if s.state.name == "OPEN"
     )
@@ -433,6 +452,9 @@ async def drive(
         "duplicated": duplicated,
         "errors": tally.errors,
         "drain_seconds": round(drain_seconds, 1),
+        "server_cpu_ms_per_message": round(
+            server_cpu * 1000 / max(sent + len(tally.replies_sent), 1), 3
+        ),
     }
 
 
@@ -518,7 +540,14 @@ def main() -> int:
         ports, processes = start_daphnes(args.processes, {"CHANNEL_LAYER_PREFIX": prefix})
         try:
             figures["ours"] = asyncio.run(
-                drive(scenario, ports, args.rate, args.seconds, args.reply_every)
+                drive(
+                    scenario,
+                    ports,
+                    args.rate,
+                    args.seconds,
+                    args.reply_every,
+                    [process.pid for process in processes],
+                )
             )
             if args.idle:
                 figures["idle"] = asyncio.run(
@@ -529,7 +558,14 @@ def main() -> int:
         relay_ports, relay = start_relay()
         try:
             figures["baseline_websockets_relay"] = asyncio.run(
-                drive(scenario, relay_ports, args.rate, args.seconds, args.reply_every)
+                drive(
+                    scenario,
+                    relay_ports,
+                    args.rate,
+                    args.seconds,
+                    args.reply_every,
+                    [process.pid for process in relay],
+                )
             )
         finally:
             stop(relay)

@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from chat import events
+from chat.actions.store import Stored, store_message
 from chat.errors import ConversationClosed, EmptyMessage, MessageTooLong
 from chat.masking import mask_sensitive
 from chat.models import Conversation, Message, MessageKind, Participant
@@ -74,7 +75,6 @@ def check_body(body: str, kind: str) -> str:
     return body
 
 
-@transaction.atomic
 def post_message(
     conversation: Conversation,
     *,
@@ -92,7 +92,115 @@ def post_message(
     ``open_only``: refuse (``ConversationClosed``) if the contact is closed.
     """
     body = check_body(body, kind)
-    # The lock and the duplicate check in one round trip: this runs for every message.
+    masked_body, masked = mask_sensitive(body)
+    post = _post_in_one_statement if connection.vendor == "postgresql" else _post_with_orm
+    try:
+        posted, status, public_id = post(
+            conversation,
+            kind=kind,
+            body=masked_body,
+            masked=masked,
+            author=author,
+            client_id=client_id,
+            meta=meta or {},
+            open_only=open_only,
+        )
+    except IntegrityError:
+        if not client_id:
+            raise
+        # The same client id, sent twice at once (the duplicate check of the one that waited
+        # for the lock could not see the other's row yet): the other copy was stored first.
+        existing = Message.objects.select_related("conversation__contact").get(
+            conversation=conversation.pk, client_id=client_id
+        )
+        contact = existing.conversation.contact
+        posted, status, public_id = Posted(existing, False), contact.status, str(contact.public_id)
+    if Conversation.contact.is_cached(conversation):
+        conversation.contact.status = status
+    if posted.created:
+        message = posted.message
+        conversation.last_seq = message.seq
+        if kind == MessageKind.CITIZEN:
+            conversation.citizen_active_at = message.created_at
+        events.message_posted(
+            conversation.pk, message.seq, message_frame(message, public_id, staff=True)
+        )
+    return posted
+
+
+def _post_in_one_statement(
+    conversation: Conversation,
+    *,
+    kind: MessageKind,
+    body: str,
+    masked: bool,
+    author: User | None,
+    client_id: str,
+    meta: dict[str, Any],
+    open_only: bool,
+) -> tuple[Posted, str, str]:
+    """PostgreSQL: one round trip (``store``). Returns what was posted, the contact's status
+    and its public id."""
+    now = timezone.now()
+
+    def store() -> Stored | None:
+        return store_message(
+            conversation.pk,
+            kind=kind,
+            body=body,
+            masked=masked,
+            author_id=author.pk if author is not None else None,
+            client_id=client_id,
+            meta=meta,
+            now=now,
+            open_only=open_only,
+            citizen=kind == MessageKind.CITIZEN,
+        )
+
+    if client_id and connection.in_atomic_block:
+        # A clash of client ids must not spoil the caller's transaction.
+        with transaction.atomic():
+            stored = store()
+    else:
+        stored = store()
+    if stored is None:
+        raise Conversation.DoesNotExist("No such conversation.")
+    if stored.duplicate_of is not None:
+        existing = Message.objects.get(pk=stored.duplicate_of)
+        return Posted(existing, created=False), stored.status, stored.public_id
+    if stored.message_id is None or stored.seq is None:
+        raise ConversationClosed("This chat has ended.")
+    message = Message(
+        pk=stored.message_id,
+        conversation_id=conversation.pk,
+        seq=stored.seq,
+        kind=kind,
+        author=author,
+        client_id=client_id,
+        body=body,
+        masked=masked,
+        meta=meta,
+        created_at=now,
+    )
+    message._state.adding = False
+    message._state.db = connection.alias
+    return Posted(message, created=True), stored.status, stored.public_id
+
+
+@transaction.atomic
+def _post_with_orm(
+    conversation: Conversation,
+    *,
+    kind: MessageKind,
+    body: str,
+    masked: bool,
+    author: User | None,
+    client_id: str,
+    meta: dict[str, Any],
+    open_only: bool,
+) -> tuple[Posted, str, str]:
+    """Other databases: lock, check, insert and update in a transaction."""
+    # The lock and the duplicate check in one round trip.
     already_sent: Subquery | Value = Value(None, output_field=BigIntegerField())
     if client_id:
         same_id = Message.objects.filter(conversation=OuterRef("pk"), client_id=client_id)
@@ -103,12 +211,11 @@ def post_message(
         .annotate(already_sent=already_sent)
         .get(pk=conversation.pk)
     )
-    conversation.contact.status = locked.contact.status
+    status, public_id = locked.contact.status, str(locked.contact.public_id)
     if locked.already_sent is not None:
-        return Posted(Message.objects.get(pk=locked.already_sent), created=False)
-    if open_only and locked.contact.status == ContactStatus.CLOSED:
+        return Posted(Message.objects.get(pk=locked.already_sent), created=False), status, public_id
+    if open_only and status == ContactStatus.CLOSED:
         raise ConversationClosed("This chat has ended.")
-    masked_body, masked = mask_sensitive(body)
     seq = locked.last_seq + 1
     message = Message.objects.create(
         conversation=locked,
@@ -116,19 +223,15 @@ def post_message(
         kind=kind,
         author=author,
         client_id=client_id,
-        body=masked_body,
+        body=body,
         masked=masked,
-        meta=meta or {},
+        meta=meta,
     )
     changes: dict[str, Any] = {"last_seq": seq}
     if kind == MessageKind.CITIZEN:
         changes["citizen_active_at"] = message.created_at
     Conversation.objects.filter(pk=locked.pk).update(**changes)
-    for field, value in changes.items():
-        setattr(conversation, field, value)
-    frame = message_frame(message, str(locked.contact.public_id), staff=True)
-    events.message_posted(conversation.pk, seq, frame)
-    return Posted(message, created=True)
+    return Posted(message, created=True), status, public_id
 
 
 def post_citizen_message(conversation: Conversation, *, body: str, client_id: str) -> Posted:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chat import actions, hooks, selectors
+from chat.actions import messages as messages_module
 from chat.errors import ConversationClosed, EmptyMessage, MessageTooLong, NotPermitted
 from chat.models import Conversation, Message, MessageKind, Participant
 from chat.transcripts import render_transcript
@@ -53,6 +54,21 @@ def test_starting_a_conversation_opens_a_chat_contact_with_a_hashed_token() -> N
     assert conversation.token_hash == actions.hash_token(started.token)
 
 
+@pytest.fixture(params=["one statement", "orm"])
+def message_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on both ways of storing a message: one SQL statement (PostgreSQL) and the ORM
+    queries other databases use."""
+    if request.param == "orm":
+        orm = messages_module._post_with_orm
+        monkeypatch.setattr(messages_module, "_post_in_one_statement", orm)
+    else:
+        request.getfixturevalue("postgres")  # a missing server fails in CI, as elsewhere
+        if connection.vendor != "postgresql":
+            pytest.skip("the one-statement path is PostgreSQL's")
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("message_path")
 def test_messages_are_numbered_in_order_and_a_repeated_client_id_is_stored_once() -> None:
     conversation = start()
     first = actions.post_message(conversation, kind=MessageKind.CITIZEN, body="a", client_id="c1")
@@ -66,6 +82,7 @@ def test_messages_are_numbered_in_order_and_a_repeated_client_id_is_stored_once(
     assert conversation.last_seq == 2
 
 
+@pytest.mark.usefixtures("message_path")
 def test_messages_are_masked_before_they_are_stored() -> None:
     conversation = start()
     posted = actions.post_message(
@@ -80,6 +97,7 @@ def test_messages_are_masked_before_they_are_stored() -> None:
     assert stored.masked is True
 
 
+@pytest.mark.usefixtures("message_path")
 def test_size_limit_and_empty_messages_are_refused(settings: Any) -> None:
     conversation = start()
     with pytest.raises(MessageTooLong):
@@ -90,6 +108,7 @@ def test_size_limit_and_empty_messages_are_refused(settings: Any) -> None:
     assert posted.message.seq == 1
 
 
+@pytest.mark.usefixtures("message_path")
 def test_message_events_are_sent_only_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -99,7 +118,84 @@ def test_message_events_are_sent_only_after_commit(
     assert len(callbacks) == 1
 
 
+@pytest.mark.usefixtures("message_path")
+def test_a_closed_conversation_takes_no_more_citizen_messages_but_staff_may_still_write() -> None:
+    conversation = start()
+    actions.post_message(conversation, kind=MessageKind.CITIZEN, body="hi", client_id="a")
+    conversation.contact.status = ContactStatus.CLOSED
+    conversation.contact.outcome = Outcome.RESOLVED
+    conversation.contact.save(update_fields=["status", "outcome"])
+    with pytest.raises(ConversationClosed):
+        actions.post_citizen_message(conversation, body="still there?", client_id="b")
+    posted = actions.post_message(conversation, kind=MessageKind.SYSTEM, body="Chat ended.")
+    assert posted.message.seq == 2
+    assert posted.message.kind == MessageKind.SYSTEM
+    assert bodies(conversation) == [(1, "citizen", "hi"), (2, "system", "Chat ended.")]
+
+
+@pytest.mark.usefixtures("message_path")
+def test_a_stored_message_is_returned_as_stored(django_capture_on_commit_callbacks: Any) -> None:
+    """What the one statement hands back (and sends to readers) is the row as stored."""
+    conversation = start()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        posted = actions.post_message(
+            conversation, kind=MessageKind.BOT, body="See this", meta={"reply": {"article": "x"}}
+        )
+    stored = Message.objects.get(conversation=conversation, seq=1)
+    assert posted.message.pk == stored.pk
+    assert (posted.message.body, posted.message.meta) == (stored.body, stored.meta)
+    assert posted.message.created_at == stored.created_at
+    assert len(callbacks) == 1
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 1
+
+
+@pytest.mark.usefixtures("message_path")
+def test_a_repeated_client_id_inside_a_transaction_leaves_it_usable() -> None:
+    conversation = start()
+    with transaction.atomic():
+        first = actions.post_citizen_message(conversation, body="a", client_id="same")
+        again = actions.post_citizen_message(conversation, body="a", client_id="same")
+        after = actions.post_message(conversation, kind=MessageKind.BOT, body="b")
+    assert again.created is False
+    assert again.message.pk == first.message.pk
+    assert after.message.seq == 2
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("message_path")
+def test_the_same_client_id_sent_at_once_from_many_connections_is_stored_once() -> None:
+    """Six copies race (a flaky network resending on other sockets): one row, and every copy
+    is answered with it."""
+    conversation = start()
+    barrier = threading.Barrier(6)
+    results: list[actions.Posted] = []
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            barrier.wait()
+            results.append(
+                actions.post_citizen_message(conversation, body="only once", client_id="dup")
+            )
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert conversation.messages.count() == 1
+    assert sum(posted.created for posted in results) == 1
+    assert {posted.message.pk for posted in results} == {conversation.messages.get().pk}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("message_path")
 def test_concurrent_posts_get_distinct_consecutive_numbers(postgres: None) -> None:
     conversation = start()
     errors: list[BaseException] = []
