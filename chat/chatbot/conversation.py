@@ -25,7 +25,7 @@ from routing.language import looks_welsh
 MAX_QUESTION_CHARS = 1000
 # Confidence bands (see ``confidence_of``): below LOW the bot says it does not know.
 CONFIDENT = 0.55
-LOW = 0.22
+LOW = 0.3
 # Coverage: the share of the question's words the guidance knows; below it, out of scope.
 MIN_COVERAGE = 0.5
 ANSWER_INTENTS = frozenset({"answer", "unsure", "not_answered"})
@@ -300,16 +300,45 @@ def _topics(index: GuidanceIndex) -> dict[str, str]:
 # --- Answers from guidance ------------------------------------------------------------------
 
 
+# How the meaning of the best article counts (``Ranked.meaning``, 0 to 1): from MEANING_FROM it
+# starts to make the bot surer, at MEANING_FULL it is as good as a clear match by words. Under
+# MEANING_TRUSTED, words alone are doubted: guidance that shares a few words with a question but
+# means something else (and, with many articles, any article using everyday words) is not an
+# answer however the words score.
+MEANING_FROM = 0.1
+MEANING_FULL = 0.5
+MEANING_TRUSTED = 0.2
+DOUBT_FLOOR = 0.4
+
+
+def strength_of(words: float, meaning: float, *, has_meaning: bool = True) -> float:
+    """0 to 1: how well the best article fits, by words (``words``, scaled so that a clear match
+    is 1) and by meaning.
+
+    Either signal alone can make the bot sure (a paraphrase sharing no word, or the guidance's
+    own words); both together make it surer than either. Without the model, words alone.
+    """
+    if not has_meaning:
+        return words
+    by_meaning = min(max((meaning - MEANING_FROM) / (MEANING_FULL - MEANING_FROM), 0.0), 1.0)
+    together = 1 - (1 - words) * (1 - by_meaning)
+    doubt = DOUBT_FLOOR + (1 - DOUBT_FLOOR) * min(meaning / MEANING_TRUSTED, 1.0)
+    return together * doubt
+
+
 def confidence_of(ranking: Ranking) -> float:
     """0 to 1: how sure the bot is of its best article.
 
-    The best score (scaled so that a clear match is 1), lowered when the question has words the
-    guidance does not know, when the runner-up is nearly as good, and for one-word questions.
+    How well it fits (by words and by meaning, see ``strength_of``), lowered when the question
+    has words the guidance does not know, when the runner-up is nearly as good, and for one-word
+    questions.
     """
     top = ranking.top
     if top is None:
         return 0.0
-    strength = min(top.support / 0.45, 1.0)
+    strength = strength_of(
+        min(top.support / 0.45, 1.0), top.meaning, has_meaning=ranking.has_meaning
+    )
     separation = min(ranking.margin() / 0.1, 1.0)
     # One meaningful word ("problem", "app") rarely says enough to be sure.
     vagueness = 0.7 if ranking.content_words <= 1 else 1.0

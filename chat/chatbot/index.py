@@ -50,6 +50,10 @@ class Meaning:
     short: np.ndarray
     summaries: np.ndarray
     sections: np.ndarray
+    # One row per sentence or list item (with its section's heading), row for row with
+    # ``LanguageIndex.sentence_article``: a detail ("braille", "a BSL interpreter") is lost in
+    # the average of a whole section but stands out in its own sentence.
+    sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
 @dataclass
@@ -73,6 +77,7 @@ class LanguageIndex:
     # detail ("can I get it in braille?") matches that section far better than the whole body.
     section_words: sparse.csr_matrix = field(default_factory=lambda: sparse.csr_matrix((0, 0)))
     section_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sentence_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     words: Counter[str] = field(default_factory=Counter)
     # Meaning vectors, row for row with short_article, one per article, and row for row with
     # section_article; None without the model (and for Welsh, which it was not trained on).
@@ -139,7 +144,15 @@ def build_language_index(
             section_article.append(i)
     section_words = _tfidf_rows([analyse(s) for s in section_texts], vocabulary, n_terms, idf)
     summaries = [t.summary for t in texts]
-    meaning = _meaning(short_texts, summaries, section_texts) if language == "en" else None
+    sentence_texts: list[str] = []
+    sentence_article: list[int] = []
+    meaning = None
+    if language == "en":
+        for i, t in enumerate(texts):
+            for sentence in sentences_of(t.body):
+                sentence_texts.append(sentence)
+                sentence_article.append(i)
+        meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
     return LanguageIndex(
         language=language,
         slugs=[t.slug for t in texts],
@@ -156,18 +169,41 @@ def build_language_index(
         short_article=np.array(short_article, dtype=np.int64),
         section_words=section_words,
         section_article=np.array(section_article, dtype=np.int64),
+        sentence_article=np.array(sentence_article, dtype=np.int64),
         words=words,
         meaning=meaning,
         headline_words=frozenset(headline_words),
     )
 
 
-def _meaning(short: list[str], summaries: list[str], sections: list[str]) -> Meaning | None:
-    vectors = semantic.embed([*short, *summaries, *sections])
+def _meaning(
+    short: list[str], summaries: list[str], sections: list[str], sentences: list[str]
+) -> Meaning | None:
+    vectors = semantic.embed([*short, *summaries, *sections, *sentences])
     if vectors is None:
         return None
     first, second = len(short), len(short) + len(summaries)
-    return Meaning(vectors[:first], vectors[first:second], vectors[second:])
+    third = second + len(sections)
+    return Meaning(vectors[:first], vectors[first:second], vectors[second:third], vectors[third:])
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def sentences_of(body: str) -> list[str]:
+    """Each sentence or list item of the body, after its section's heading."""
+    found: list[str] = []
+    for section in sections_of(body):
+        heading, _newline, text = section.partition("\n")
+        if not heading.startswith("#"):
+            heading, text = "", section
+        heading = heading.lstrip("#").strip()
+        for line in text.splitlines():
+            for piece in _SENTENCE_END.split(_LIST_MARK.sub("", line).strip()):
+                if piece:
+                    found.append(f"{heading}: {piece}" if heading else piece)
+    return found
 
 
 def sections_of(body: str) -> list[str]:

@@ -9,7 +9,8 @@
   managers and agents attached are matched closely;
 - meaning (see ``semantic``): how close the question is, as a whole, to each article's titles
   and example questions, summary and body sections, which finds paraphrases that share no
-  word with the guidance. It only ranks: how sure the bot is still rests on the words.
+  word with the guidance. It ranks, and it is evidence of its own (``Ranked.meaning``): the
+  bot is sure of a close paraphrase, and doubts a match by words whose meaning is far off.
   Without the model the other signals rank alone.
 
 ``coverage`` says how much of the question the guidance's vocabulary knows at all: low coverage
@@ -53,7 +54,7 @@ WEIGHTS = {
 }
 # How the meaning signal mixes its parts, and the cosine below which it says nothing: unrelated
 # texts are rarely closer than that.
-MEANING_PARTS = {"short": 0.5, "summary": 0.2, "sections": 0.3}
+MEANING_PARTS = {"short": 0.4, "summary": 0.2, "sections": 0.2, "sentences": 0.2}
 MEANING_FLOOR = 0.2
 
 
@@ -61,11 +62,12 @@ MEANING_FLOOR = 0.2
 class Ranked:
     slug: str
     score: float
-    # The score without the body-section and meaning signals: a question sharing a word or two
-    # with one section, or meaning something close to an article, ranks that article higher,
-    # but neither is by itself evidence enough to be sure. (With 1,000 articles, meaning as
-    # evidence made the bot answer out-of-scope questions it now declines.)
+    # The score without the body-section and meaning signals: the evidence of words. A question
+    # sharing a word or two with one section ranks that article higher, but is not by itself
+    # evidence enough to be sure; meaning is weighed separately (see ``conversation``).
     evidence: float = -1.0
+    # How close the article's meaning is to the question's (0 to 1; 0 without the model).
+    meaning: float = 0.0
 
     @property
     def support(self) -> float:
@@ -80,6 +82,8 @@ class Ranking:
     corrected: dict[str, str] = field(default_factory=dict)
     # Words of the question that are characteristic of the guidance (see ``key_words``).
     key_words: tuple[str, ...] = ()
+    # Whether the meaning signal was there (the model loaded, English guidance).
+    has_meaning: bool = False
 
     @property
     def top(self) -> Ranked | None:
@@ -260,8 +264,9 @@ def english_query(index: LanguageIndex, question: str) -> Query:
     for word in words:
         meant.update(_lexicon_meaning(word))
     found = tuple(sorted(w for w in meant if w in keys))
-    # The words after spelling correction and the lexicon: the model knows "email", not "emial".
-    meaning = semantic.embed([" ".join(words)]) if index.meaning is not None else None
+    # The words after spelling correction and the lexicon: the model knows "email", not "emial",
+    # and an everyday word is followed by what it means in the guidance ("selfie face scan").
+    meaning = semantic.embed([_meaning_text(words)]) if index.meaning is not None else None
     return Query(
         weights,
         typed,
@@ -271,6 +276,14 @@ def english_query(index: LanguageIndex, question: str) -> Query:
         found,
         meaning[0] if meaning is not None else None,
     )
+
+
+def _meaning_text(words: list[str]) -> str:
+    said: list[str] = []
+    for word in words:
+        said.append(word)
+        said.extend(w for w in _lexicon_meaning(word) if w != word)
+    return " ".join(said)
 
 
 @lru_cache(maxsize=4096)
@@ -292,11 +305,11 @@ def welsh_query(index: LanguageIndex, question: str) -> Query:
 # --- Scoring -----------------------------------------------------------------------------
 
 
-def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.ndarray]:
-    """(score, evidence) per article; see ``Ranked.evidence``."""
+def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(score, evidence, meaning) per article; see ``Ranked``."""
     n = len(index.slugs)
     if n == 0:
-        return np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0)
     sections = np.zeros(n)
     columns = np.array(list(query.weights), dtype=np.int64)
     values = np.array([query.weights[c] for c in columns], dtype=np.float64)
@@ -323,8 +336,8 @@ def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.n
     scores += WEIGHTS["char"] * np.asarray((index.profiles @ chars.T).todense()).ravel()
     nearest_chars = np.asarray((index.short_chars @ chars.T).todense()).ravel()
     scores += WEIGHTS["example_chars"] * _max_per_article(index, nearest_chars)
-    meaning = WEIGHTS["meaning"] * meaning_scores(index, query)
-    return scores + sections + meaning, scores
+    meaning = meaning_scores(index, query)
+    return scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning
 
 
 def meaning_scores(index: LanguageIndex, query: Query) -> np.ndarray:
@@ -339,6 +352,11 @@ def meaning_scores(index: LanguageIndex, query: Query) -> np.ndarray:
         + MEANING_PARTS["summary"] * _cosines(meaning.summaries, query.meaning)
         + MEANING_PARTS["sections"] * _max_per_article(index, sections, index.section_article)
     )
+    if meaning.sentences.shape[0]:
+        sentences = _cosines(meaning.sentences, query.meaning)
+        closeness += MEANING_PARTS["sentences"] * _max_per_article(
+            index, sentences, index.sentence_article
+        )
     return np.clip((closeness - MEANING_FLOOR) / (1 - MEANING_FLOOR), 0.0, 1.0)
 
 
@@ -389,18 +407,33 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
             part = _rank_text(guidance, clause, language)
             if part.content_words >= 3:
                 coverage = max(coverage, part.coverage)
-            for slug, (score, evidence) in part.scores.items():
-                total, support = whole.scores.get(slug, (0.0, 0.0))
-                mixed = (0.5 * total + 0.5 * score, 0.5 * support + 0.5 * evidence)
-                scores[slug] = max(scores.get(slug, (0.0, 0.0)), mixed)
-        whole = _Scored(scores, coverage, whole.content_words, whole.corrected, whole.key_words)
+            for slug, (score, evidence, meaning) in part.scores.items():
+                total, support, close = whole.scores.get(slug, (0.0, 0.0, 0.0))
+                mixed = (
+                    0.5 * total + 0.5 * score,
+                    0.5 * support + 0.5 * evidence,
+                    max(close, meaning),
+                )
+                scores[slug] = max(scores.get(slug, (0.0, 0.0, 0.0)), mixed)
+        whole = _Scored(
+            scores,
+            coverage,
+            whole.content_words,
+            whole.corrected,
+            whole.key_words,
+            whole.has_meaning,
+        )
     ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
     return Ranking(
-        [Ranked(slug, round(score, 4), round(evidence, 4)) for slug, (score, evidence) in ordered],
+        [
+            Ranked(slug, round(score, 4), round(evidence, 4), round(meaning, 4))
+            for slug, (score, evidence, meaning) in ordered
+        ],
         whole.coverage,
         whole.content_words,
         whole.corrected,
         whole.key_words,
+        whole.has_meaning,
     )
 
 
@@ -410,15 +443,16 @@ _CLAUSE = re.compile(r"[.,;:!?\n]+|\b(?:but|because|so|and then|although)\b")
 
 @dataclass
 class _Scored:
-    scores: dict[str, tuple[float, float]]  # slug to (score, evidence)
+    scores: dict[str, tuple[float, float, float]]  # slug to (score, evidence, meaning)
     coverage: float
     content_words: int
     corrected: dict[str, str]
     key_words: tuple[str, ...] = ()
+    has_meaning: bool = False
 
 
 def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored:
-    combined: dict[str, tuple[float, float]] = {}
+    combined: dict[str, tuple[float, float, float]] = {}
     coverage = 0.0
     content_words = 0
     corrected: dict[str, str] = {}
@@ -435,8 +469,8 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
         gloss = welsh_to_english(question)
         if english is not None and gloss:
             query = english_query(english, gloss)
-            scores, evidence = score_articles(english, query)
-            _merge(combined, english, 0.9 * scores, 0.9 * evidence)
+            scores, evidence, meaning = score_articles(english, query)
+            _merge(combined, english, 0.9 * scores, 0.9 * evidence, meaning)
             coverage = max(coverage, coverage_of(english, query))
             content_words = max(content_words, len(query.typed_stems))
             keys += query.key_words
@@ -447,16 +481,19 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
         content_words = len(query.typed_stems)
         corrected = query.corrected
         keys = query.key_words
-    return _Scored(combined, coverage, content_words, corrected, keys)
+    # Welsh guidance has no meaning vectors, so for Welsh questions words decide alone.
+    has_meaning = language != "cy" and english is not None and english.meaning is not None
+    return _Scored(combined, coverage, content_words, corrected, keys, has_meaning)
 
 
 def _merge(
-    combined: dict[str, tuple[float, float]],
+    combined: dict[str, tuple[float, float, float]],
     index: LanguageIndex,
     scores: np.ndarray,
     evidence: np.ndarray,
+    meaning: np.ndarray,
 ) -> None:
     for i, score in enumerate(scores):
         slug = index.slugs[i]
-        if score > combined.get(slug, (0.0, 0.0))[0]:
-            combined[slug] = (float(score), float(evidence[i]))
+        if score > combined.get(slug, (0.0, 0.0, 0.0))[0]:
+            combined[slug] = (float(score), float(evidence[i]), float(meaning[i]))

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from chat.chatbot import answer, semantic
-from chat.chatbot.index import current_index, forget_index
+from chat.chatbot.conversation import strength_of
+from chat.chatbot.index import current_index, forget_index, sentences_of
 from chat.chatbot.ranker import english_query, meaning_scores, rank
 from chat.chatbot.text import document_terms
 from selfhelp.actions import import_articles
@@ -53,7 +54,7 @@ def test_a_paraphrase_with_no_shared_words_finds_the_article() -> None:
     closeness = meaning_scores(english, english_query(english, PARAPHRASE))
     assert english.slugs[int(closeness.argmax())] == ARTICLE
 
-    # Meaning ranks the article first; it is not evidence enough for the bot to be sure.
+    # Meaning ranks the article first (and, see below, counts towards how sure the bot is).
     ranking = rank(current_index(), PARAPHRASE, "en")
     assert [r.slug for r in ranking.results[:1]] == [ARTICLE]
 
@@ -73,3 +74,70 @@ def test_without_the_model_the_bot_answers_from_words_and_warns_once(
     warnings = [r for r in caplog.records if r.name == "chat.chatbot.semantic"]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_paraphrase_sharing_no_words_is_answered_not_declined() -> None:
+    # Meaning and words agree on the article, so the bot gives it rather than saying it is
+    # not sure (it used to hand these over as "low confidence").
+    reply = answer(PARAPHRASE)
+
+    assert reply.article == ARTICLE
+    assert reply.intent in {"answer", "unsure"}
+    assert not reply.handoff
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_detail_in_one_line_of_the_body_is_found_by_its_meaning() -> None:
+    # "braille" is one item of a list in the accessibility article's body.
+    reply = answer("can I get info in braille")
+
+    assert reply.article == "accessibility-help"
+    top = rank(current_index(), "can I get info in braille", "en").top
+    assert top is not None
+    assert top.slug == "accessibility-help"
+    assert top.meaning > 0
+
+
+@pytest.mark.usefixtures("guidance")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i get rid of ants in the kitchen",
+        "whats a good name for a dog",
+        "who won the match last night",
+    ],
+)
+def test_out_of_scope_questions_sharing_a_word_are_still_declined(question: str) -> None:
+    reply = answer(question)
+
+    assert reply.article is None
+    assert reply.intent in {"out_of_scope", "low_confidence"}
+
+
+def test_words_without_meaning_are_doubted_and_meaning_alone_can_be_enough() -> None:
+    # A clear match by words to an article that means something else (as when a question
+    # shares everyday words with unrelated guidance) is worth less than half a clear match.
+    assert strength_of(1.0, 0.0) < 0.5
+    # A paraphrase close in meaning is a fair match with no words in common...
+    assert strength_of(0.0, 0.45) > 0.7
+    # ...and both together are surer than either.
+    assert strength_of(0.5, 0.3) > max(strength_of(0.5, 0.0), strength_of(0.0, 0.3))
+    # Without the model, words decide alone.
+    assert strength_of(0.6, 0.0, has_meaning=False) == 0.6
+
+
+def test_the_body_is_split_into_sentences_and_list_items_under_their_heading() -> None:
+    body = (
+        "Intro sentence one. Intro two!\n\n## Alternative formats\n\nYou can ask for:\n\n"
+        "- large print\n- braille\n\n1. First step.\n"
+    )
+
+    assert sentences_of(body) == [
+        "Intro sentence one.",
+        "Intro two!",
+        "Alternative formats: You can ask for:",
+        "Alternative formats: large print",
+        "Alternative formats: braille",
+        "Alternative formats: First step.",
+    ]
