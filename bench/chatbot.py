@@ -4,7 +4,9 @@ time with 1,000 articles loaded, beside a plain BM25 baseline measured in the sa
 Six labelled question sets live in ``bench/data/`` (one JSON object a line: ``q``,
 ``article`` (a slug, or null for out-of-scope) and optionally ``language``):
 
-- ``chatbot_questions.jsonl``: the development set. It was used while building the bot.
+- ``chatbot_questions.jsonl``: the development set. It was used while building the bot. Its
+  last 69 lines (written from the articles in the way citizens type, and questions about other
+  organisations and services) were added in the fourth round of work.
 - ``chatbot_heldout.jsonl``: the held-out set, written before the bot was tuned and never
   used to tune it.
 - ``chatbot_heldout2.jsonl``: a second, independent held-out set written from the articles

@@ -112,10 +112,24 @@ def _answer(text: str, query_language: str, language: str, previous: list[BotTur
     if small_talk is not None:
         return small_talk
     index = current_index()
+    if query_language == "en" and _about_another_organisation(folded, index):
+        return _out_of_scope(0.0, language)
     ranking = rank(index, text, query_language, limit=8)
     if _is_urgent(text, query_language, index, ranking):
         return _urgent(index, ranking, language)
     return _from_ranking(index, ranking, language)
+
+
+def _about_another_organisation(folded: str, index: GuidanceIndex) -> bool:
+    """Does the message name another organisation or service ("my Amazon account", "universal
+    credit payment") that no article is about? A title or example question naming it (a
+    manager published guidance on it) wins over the fixed list."""
+    named = patterns.other_organisation(folded)
+    if named is None:
+        return False
+    english = index.languages.get("en")
+    headline = english.headline_words if english is not None else frozenset()
+    return not all(word in headline for word in english_words(named))
 
 
 # --- Fixed replies and hand-overs --------------------------------------------------------
@@ -354,12 +368,7 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
         or ranking.coverage < MIN_COVERAGE
         or not ranking.key_words
     ):
-        return BotReply(
-            text=_("I can only help with GovSign: signing in, security codes, proving your "
-                   "identity and your account. For anything else, please contact the "
-                   "organisation concerned."),
-            confidence=round(confidence, 2), intent="out_of_scope", language=language,
-        )  # fmt: skip
+        return _out_of_scope(confidence, language)
     if confidence < LOW:
         return BotReply(
             text=_("I'm sorry, I'm not sure I can answer that from our guidance, and I do not "
@@ -392,6 +401,15 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
         title=_title(index, top.slug, language),
         asks_feedback=True,
     )
+
+
+def _out_of_scope(confidence: float, language: str) -> BotReply:
+    return BotReply(
+        text=_("I can only help with GovSign: signing in, security codes, proving your "
+               "identity and your account. For anything else, please contact the "
+               "organisation concerned."),
+        confidence=round(confidence, 2), intent="out_of_scope", language=language,
+    )  # fmt: skip
 
 
 def _text_of(index: GuidanceIndex, slug: str, language: str) -> tuple[str, str, bool]:

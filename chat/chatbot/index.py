@@ -87,6 +87,8 @@ class LanguageIndex:
     headline_words: frozenset[str] = frozenset()
     speller: Any = None
     key_words: frozenset[str] | None = None
+    # The guidance's words and their meaning vectors, for words the guidance never uses.
+    neighbours: Any = None
 
     @property
     def max_idf(self) -> float:

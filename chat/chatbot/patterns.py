@@ -97,3 +97,42 @@ def is_frustrated(text: str, original: str) -> bool:
         return True
     letters = [c for c in original if c.isalpha()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+# Other organisations and other public services, named: a question about one of them ("my
+# Amazon account is locked", "when is my child benefit paid") is for that organisation, however
+# many words it shares with our guidance. A general list of household names and services, not
+# answers. Email providers, app stores and authenticator apps are left out on purpose: they
+# are part of using GovSign ("I don't use my hotmail any more"), and so are the services that
+# use GovSign when the question is about GovSign (see ``ABOUT_GOVSIGN``).
+_COMPANIES = (
+    r"amazon|ebay|paypal|netflix|spotify|disney\+?|facebook|instagram|whatsapp|tiktok|twitter|"
+    r"snapchat|linkedin|youtube|uber|deliveroo|just eat|tesco|sainsbury'?s|asda|morrisons|argos|"
+    r"royal mail|evri|hermes|dpd|parcelforce|barclays|lloyds|natwest|santander|hsbc|halifax|"
+    r"nationwide|monzo|starling|revolut|vodafone|virgin media|sky|bt|o2|xbox|playstation|"
+    r"nintendo|steam|roblox|fortnite|airbnb|booking\.com|ryanair|easyjet|klarna|vinted"
+)
+_OTHER_SERVICES = (
+    r"universal credit|child benefit|tax credits?|council tax|state pension|pension credit|"
+    r"housing benefit|jobseeker'?s allowance|jobcentre|pip|esa|blue badge|tv licen[cs]e|"
+    r"fishing licen[cs]e|driving test|theory test|car tax|vehicle tax|mot|parking (fine|permit|"
+    r"ticket)|bin collection|electoral (roll|register)|register to vote|polling station|"
+    r"birth certificate|marriage certificate|death certificate|nhs app|gp|prescriptions?|"
+    r"tax refund|tax rebate|tax code|self assessment|student loan|student finance|"
+    r"renew (my |a )?passport|passport (renewal|office|application)|visa|energy bills?|"
+    r"winter fuel|cost of living payment"
+)
+OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES})\b")
+ABOUT_GOVSIGN = re.compile(
+    r"\bgov ?sign\b|\b(with|through|using|via|by) (this|it|you)\b|\buse (this|it|you) (for|to)\b|"
+    r"\b(sign|log) ?(in|into|on) with\b|\bprove (my |your |their |his |her )?identity\b|"
+    r"\bverify (my |your )?(identity|id)\b|\bsecurity code\b"
+)
+
+
+def other_organisation(text: str) -> str | None:
+    """The other organisation or service the message is about (not GovSign), if any."""
+    if ABOUT_GOVSIGN.search(text) is not None:
+        return None
+    match = OTHER_ORGANISATION.search(text)
+    return match.group(0) if match else None

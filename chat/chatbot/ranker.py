@@ -249,16 +249,25 @@ def english_query(index: LanguageIndex, question: str) -> Query:
         words.append(word)
     typed = content_stems(words)
     expanded = {stem(w): list(expansion_of(w)) for w in words if expansion_of(w)}
+    similar: dict[str, float] = {}
+    for word in words:
+        if word in STOPWORDS or speller.known(word) or word in WORDS or stem(word) in expanded:
+            continue
+        for neighbour, similarity in nearest_guidance_words(index, word):
+            similar[stem(neighbour)] = max(similar.get(stem(neighbour), 0.0), similarity)
     weights: dict[int, float] = {}
     for term in typed:
         if term in index.vocabulary:
             column = index.vocabulary[term]
             weights[column] = weights.get(column, 0.0) + 1.0
-    for extra_terms in expanded.values():
-        for term in extra_terms:
-            if term in index.vocabulary:
-                column = index.vocabulary[term]
-                weights[column] = max(weights.get(column, 0.0), EXPANSION_WEIGHT)
+    # Neighbours in meaning rank, but do not make the question's words known (``coverage_of``):
+    # a question about something else has neighbours too.
+    extra = [(t, EXPANSION_WEIGHT) for terms in expanded.values() for t in terms]
+    extra += [(t, EXPANSION_WEIGHT * similarity) for t, similarity in similar.items()]
+    for term, weight in extra:
+        if term in index.vocabulary:
+            column = index.vocabulary[term]
+            weights[column] = max(weights.get(column, 0.0), weight)
     keys = key_words(index)
     meant = set(words)
     for word in words:
@@ -276,6 +285,41 @@ def english_query(index: LanguageIndex, question: str) -> Query:
         found,
         meaning[0] if meaning is not None else None,
     )
+
+
+# A word the guidance never uses stands for the guidance's words whose meaning vectors are at
+# least this close ("gmail" for "email", "wedding" for "marriage"), at most NEIGHBOURS of them.
+NEIGHBOUR_SIMILARITY = 0.5
+NEIGHBOURS = 2
+
+
+def nearest_guidance_words(index: LanguageIndex, word: str) -> list[tuple[str, float]]:
+    """The guidance's words closest in meaning to ``word`` (none without the model)."""
+    if index.meaning is None or not word.isalpha() or len(word) < 3:
+        return []
+    table = _neighbour_table(index)
+    if table is None:
+        return []
+    words, vectors = table
+    vector = semantic.embed([word])
+    if vector is None or not vectors.shape[0]:
+        return []
+    similarities = np.einsum("ij,j->i", vectors, vector[0])
+    best = np.argsort(-similarities)[:NEIGHBOURS]
+    own = stem(word)
+    return [
+        (words[i], float(similarities[i]))
+        for i in best
+        if similarities[i] >= NEIGHBOUR_SIMILARITY and stem(words[i]) != own
+    ]
+
+
+def _neighbour_table(index: LanguageIndex) -> tuple[list[str], np.ndarray] | None:
+    if index.neighbours is None:
+        words = sorted(w for w in index.words if w.isalpha() and len(w) > 2 and w not in STOPWORDS)
+        vectors = semantic.embed(words)
+        index.neighbours = (words, vectors) if vectors is not None else ()
+    return index.neighbours or None
 
 
 def _meaning_text(words: list[str]) -> str:

@@ -141,3 +141,26 @@ def test_the_body_is_split_into_sentences_and_list_items_under_their_heading() -
         "Alternative formats: braille",
         "Alternative formats: First step.",
     ]
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_word_the_guidance_never_uses_reaches_its_nearest_guidance_words() -> None:
+    from chat.chatbot.ranker import nearest_guidance_words
+
+    english = current_index().languages["en"]
+    assert "wedding" not in english.words
+    neighbours = dict(nearest_guidance_words(english, "wedding"))
+    assert "marriage" in neighbours
+    assert all(0.5 <= similarity <= 1.0 for similarity in neighbours.values())
+    query = english_query(english, "after my wedding")
+    # A neighbour ranks, for less than a typed word, and does not make "wedding" known.
+    assert 0 < query.weights[english.vocabulary["marriag"]] < 1.0
+    assert "wed" not in query.expanded
+    assert "wedding" not in query.expanded
+
+
+@pytest.mark.usefixtures("guidance", "without_the_model")
+def test_without_the_model_there_are_no_neighbours() -> None:
+    from chat.chatbot.ranker import nearest_guidance_words
+
+    assert nearest_guidance_words(current_index().languages["en"], "gmail") == []

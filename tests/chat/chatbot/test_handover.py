@@ -132,3 +132,36 @@ def test_greetings_and_questions_about_the_bot_get_small_talk() -> None:
     assert answer("hello").intent == "greeting"
     assert answer("are you a real person?").intent == "about_bot"
     assert not answer("are you a real person?").handoff
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my amazon account has been locked",
+        "how do i reset my netflix password",
+        "when will my universal credit payment arrive",
+        "how do i apply for a fishing licence",
+        "my paypal account was hacked",
+    ],
+)
+def test_questions_about_other_organisations_are_declined(text: str) -> None:
+    reply = answer(text)
+    assert reply.intent == "out_of_scope", reply
+    assert reply.article is None
+    assert not reply.handoff
+    assert "contact the organisation concerned" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("can i use govsign to sign in to universal credit", "services-that-use-govsign"),
+        ("my student finance asks me to prove my identity, how", "prove-your-identity"),
+    ],
+)
+def test_questions_about_govsign_that_name_another_service_are_answered(
+    text: str, slug: str
+) -> None:
+    reply = answer(text)
+    assert reply.intent != "out_of_scope", reply
+    assert slug in [reply.article, *reply.alternatives]
