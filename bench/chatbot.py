@@ -25,6 +25,15 @@ Six labelled question sets live in ``bench/data/`` (one JSON object a line: ``q`
 None of the last three was ever used to tune the bot (ho4's misses were read once, before the
 confidence and meaning work): their figures are the honest estimate for new questions.
 
+How a reply counts. The bot's reply either answers with one article (``article``, with
+``alternatives`` as the next best), offers a few articles without choosing (intent ``suggest``:
+in scope but unsure which one, ``article`` null and the offers in ``alternatives``), or offers
+none (declines, hands over or says it is out of scope). Top-1 counts only a single answer:
+a suggestion is never a top-1 hit. Top-3 counts the right article among the first three the
+reply offers, whichever kind. Out-of-scope rejection counts out-of-scope questions answered with
+no article offered at all: suggestions for an out-of-scope question count against it. BM25's
+single answer is its first article, and it offers its first three.
+
 The script writes the development set if it is missing (it never rewrites the others).
 Runs in a throwaway test database made from DATABASE_URL (SQLite without it) and dropped
 afterwards. Prints one JSON object; exits non-zero if it could not measure.
@@ -39,6 +48,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +93,10 @@ def load(path: Path) -> list[dict[str, Any]]:
 def score_bot(rows: list[dict[str, Any]]) -> dict[str, float]:
     from chat.chatbot import answer
 
-    def predict(row: dict[str, Any]) -> list[str]:
+    def predict(row: dict[str, Any]) -> Prediction:
         reply = answer(row["q"], language=row.get("language", "en"))
-        return [reply.article, *reply.alternatives] if reply.article else []
+        offered = [reply.article] if reply.article else []
+        return reply.article, [*offered, *reply.alternatives]
 
     return figures(rows, predict)
 
@@ -114,26 +125,35 @@ def score_bm25(rows: list[dict[str, Any]], *, with_examples: bool) -> dict[str, 
         ]
         by_language[language] = ([t.slug for t in rows_here], BM25Okapi(corpus))
 
-    def predict(row: dict[str, Any]) -> list[str]:
+    def predict(row: dict[str, Any]) -> Prediction:
         slugs, bm25 = by_language.get(row.get("language", "en"), by_language["en"])
         scores = bm25.get_scores(tokens(row["q"]))
         ranked = sorted(range(len(slugs)), key=lambda i: -scores[i])
         # Plain BM25 has no notion of scope: it rejects only when no word matches at all.
-        return [slugs[i] for i in ranked[:3]] if scores[ranked[0]] > 0 else []
+        if scores[ranked[0]] <= 0:
+            return None, []
+        return slugs[ranked[0]], [slugs[i] for i in ranked[:3]]
 
     return figures(rows, predict)
 
 
-def figures(rows: list[dict[str, Any]], predict: Any) -> dict[str, float]:
+# (the single answer or None, every article the reply offers, the answer first)
+Prediction = tuple[str | None, list[str]]
+
+
+def figures(rows: list[dict[str, Any]], predict: Callable[..., Prediction]) -> dict[str, float]:
+    """top-1: the single answer is right (a reply offering suggestions has none); top-3: the
+    right article is among the first three the reply offers; out-of-scope rejection: no article
+    offered at all."""
     answerable = [r for r in rows if r["article"]]
     out_of_scope = [r for r in rows if not r["article"]]
     top1 = top3 = rejected = 0
     for row in answerable:
-        found = predict(row)
-        top1 += found[:1] == [row["article"]]
-        top3 += row["article"] in found[:3]
+        single, offered = predict(row)
+        top1 += single == row["article"]
+        top3 += row["article"] in offered[:3]
     for row in out_of_scope:
-        rejected += not predict(row)
+        rejected += not predict(row)[1]
     return {
         "questions": len(answerable),
         "top1": round(top1 / max(len(answerable), 1), 3),

@@ -28,7 +28,12 @@ CONFIDENT = 0.55
 LOW = 0.3
 # Coverage: the share of the question's words the guidance knows; below it, out of scope.
 MIN_COVERAGE = 0.5
-ANSWER_INTENTS = frozenset({"answer", "unsure", "not_answered"})
+# Closeness (``Ranking.closeness``): a question at least this close in meaning to something the
+# best articles say is about the service, even when the bot cannot tell which article it needs.
+IN_SCOPE_CLOSENESS = 0.55
+# How many articles the bot offers when it is unsure which one the citizen needs.
+SUGGESTIONS = 3
+ANSWER_INTENTS = frozenset({"answer", "unsure", "not_answered", "suggest"})
 
 
 @dataclass(frozen=True)
@@ -175,11 +180,15 @@ def _feedback(folded: str, previous: list[BotTurn], language: str) -> BotReply |
                 "resolved",
                 language,
             )
-        if any(turn.reply.intent == "not_answered" for turn in previous):
+        # After suggestions, everything the bot could offer was offered at once.
+        offered_all = last.intent == "suggest"
+        if offered_all or any(turn.reply.intent == "not_answered" for turn in previous):
             return _handoff(
                 _("Sorry I could not find the answer. I'll pass you to an adviser, who will see "
                   "what we have talked about."),
-                "second_no", language, "the guidance offered did not answer the question twice",
+                "second_no", language,
+                "none of the guidance the bot suggested answered the question" if offered_all
+                else "the guidance offered did not answer the question twice",
             )  # fmt: skip
         return _not_answered(last, language)
     return None
@@ -369,6 +378,8 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
         or not ranking.key_words
     ):
         return _out_of_scope(confidence, language)
+    if confidence < LOW and in_scope(ranking):
+        return _suggest(index, ranking, confidence, language)
     if confidence < LOW:
         return BotReply(
             text=_("I'm sorry, I'm not sure I can answer that from our guidance, and I do not "
@@ -399,6 +410,42 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
         language=language,
         link=f"/help/{top.slug}/",
         title=_title(index, top.slug, language),
+        asks_feedback=True,
+    )
+
+
+def in_scope(ranking: Ranking) -> bool:
+    """Is the question about the service, whichever article it needs?
+
+    A separate test from the confidence in one article: the question's meaning is close to
+    something the best articles say (``Ranking.closeness``). The word tests (coverage and the
+    guidance's characteristic words) are made before this. Welsh questions, with no meaning
+    vectors, are never judged in scope this way: the bot says it cannot answer instead.
+
+    One of those articles must also be somewhat near as a whole (its blended meaning past
+    ``MEANING_FROM``): a short, generic question ("tell me a joke") can sit close to one short
+    example question of unrelated guidance without being near any article's subject.
+    """
+    if not ranking.has_meaning or ranking.closeness < IN_SCOPE_CLOSENESS:
+        return False
+    return max(r.meaning for r in ranking.results[:3]) >= MEANING_FROM
+
+
+def _suggest(index: GuidanceIndex, ranking: Ranking, confidence: float, language: str) -> BotReply:
+    """In scope, but unsure which article: say so, offer the best few and an adviser, and
+    answer nothing on the bot's own authority (``article`` is None)."""
+    # All three, even when the first scores far above the rest: the bot is unsure of the
+    # first, so the ranking's gap is not to be trusted either.
+    offers = [r.slug for r in ranking.results[:SUGGESTIONS] if r.score > 0]
+    lines = [_("I'm not sure which of these you need:")]
+    lines += [_link_line(index, slug, language) for slug in offers]
+    lines.append(_("Did one of those answer your question? If not, I can pass you to an adviser."))
+    return BotReply(
+        text="\n".join(lines),
+        alternatives=offers,
+        confidence=round(confidence, 2),
+        intent="suggest",
+        language=language,
         asks_feedback=True,
     )
 

@@ -84,6 +84,10 @@ class Ranking:
     key_words: tuple[str, ...] = ()
     # Whether the meaning signal was there (the model loaded, English guidance).
     has_meaning: bool = False
+    # Raw cosine of the question's meaning with the closest single piece (a title, an example
+    # question, a sentence) of the best three articles: how near the question is to what the
+    # guidance talks about at all, whichever article it turns out to need (see ``closeness``).
+    closeness: float = 0.0
 
     @property
     def top(self) -> Ranked | None:
@@ -466,8 +470,15 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
             whole.corrected,
             whole.key_words,
             whole.has_meaning,
+            whole.meaning,
         )
     ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
+    english = guidance.languages.get("en")
+    near = (
+        closeness(english, whole.meaning, [slug for slug, _scores in ordered[:SCOPE_ARTICLES]])
+        if english is not None and whole.has_meaning
+        else 0.0
+    )
     return Ranking(
         [
             Ranked(slug, round(score, 4), round(evidence, 4), round(meaning, 4))
@@ -478,7 +489,38 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
         whole.corrected,
         whole.key_words,
         whole.has_meaning,
+        round(near, 4),
     )
+
+
+# How many of the best articles the question's closeness is measured against.
+SCOPE_ARTICLES = 3
+
+
+def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
+    """The highest cosine between ``vector`` and any title, example question or sentence of
+    the articles ``slugs``.
+
+    Unlike ``Ranked.meaning`` (a blend of the article's parts, made to rank), this looks for one
+    piece that says what the question says: "need a BSL interpreter" is far from the accessibility
+    article as a whole but very close to its sentence about interpreters, while "give me stock
+    tips" is close to nothing the guidance says. Only the best articles are looked at, so a
+    large body of other guidance cannot make any question look close by chance.
+    """
+    meaning = index.meaning
+    if meaning is None or vector is None or not slugs:
+        return 0.0
+    positions = {slug: i for i, slug in enumerate(index.slugs)}
+    wanted = np.array([positions[s] for s in slugs if s in positions], dtype=np.int64)
+    best = 0.0
+    for rows, owners in (
+        (meaning.short, index.short_article),
+        (meaning.sentences, index.sentence_article),
+    ):
+        mask = np.isin(owners, wanted)
+        if rows.shape[0] and mask.any():
+            best = max(best, float(_cosines(rows[mask], vector).max()))
+    return best
 
 
 LONG_MESSAGE_WORDS = 8
@@ -493,6 +535,7 @@ class _Scored:
     corrected: dict[str, str]
     key_words: tuple[str, ...] = ()
     has_meaning: bool = False
+    meaning: np.ndarray | None = None  # the (English) question's meaning vector
 
 
 def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored:
@@ -501,6 +544,7 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
     content_words = 0
     corrected: dict[str, str] = {}
     keys: tuple[str, ...] = ()
+    vector: np.ndarray | None = None
     english = guidance.languages.get("en")
     if language == "cy":
         welsh = guidance.languages.get("cy")
@@ -525,9 +569,10 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
         content_words = len(query.typed_stems)
         corrected = query.corrected
         keys = query.key_words
+        vector = query.meaning
     # Welsh guidance has no meaning vectors, so for Welsh questions words decide alone.
     has_meaning = language != "cy" and english is not None and english.meaning is not None
-    return _Scored(combined, coverage, content_words, corrected, keys, has_meaning)
+    return _Scored(combined, coverage, content_words, corrected, keys, has_meaning, vector)
 
 
 def _merge(

@@ -164,3 +164,21 @@ def test_without_the_model_there_are_no_neighbours() -> None:
     from chat.chatbot.ranker import nearest_guidance_words
 
     assert nearest_guidance_words(current_index().languages["en"], "gmail") == []
+
+
+@pytest.mark.usefixtures("guidance")
+def test_closeness_finds_the_one_sentence_that_says_what_the_question_says() -> None:
+    near = rank(current_index(), "need a bsl interpreter", "en")
+    far = rank(current_index(), "give me stock tips", "en")
+    assert near.closeness >= 0.55
+    assert far.closeness < 0.4
+    # The article as a whole is far from the question: its blended meaning alone would not
+    # show that the question is about the service.
+    assert near.closeness > max(r.meaning for r in near.results[:3]) + 0.3
+
+
+@pytest.mark.usefixtures("guidance", "without_the_model")
+def test_without_the_model_closeness_is_zero_and_nothing_is_suggested() -> None:
+    ranking = rank(current_index(), "need a bsl interpreter", "en")
+    assert ranking.closeness == 0.0
+    assert answer("need a bsl interpreter").intent != "suggest"

@@ -30,3 +30,13 @@ def test_batch_reads_json_lines_and_prints_one_line_each(monkeypatch: pytest.Mon
     assert results[0]["article"] == "reset-password"
     assert results[1] == {"line": 2, "error": 'expected a JSON object with "q"'}
     assert (results[2]["intent"], results[2]["handoff"]) == ("person", True)
+
+
+def test_json_for_suggestions_has_no_article_and_lists_the_offers() -> None:
+    out = io.StringIO()
+    call_command("ask", "need a bsl interpreter", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["intent"] == "suggest"
+    assert result["article"] is None
+    assert "accessibility-help" in result["alternatives"]
+    assert result["handoff"] is False

@@ -165,3 +165,43 @@ def test_questions_about_govsign_that_name_another_service_are_answered(
     reply = answer(text)
     assert reply.intent != "out_of_scope", reply
     assert slug in [reply.article, *reply.alternatives]
+
+
+# --- In scope, but unsure which article: suggestions, not a guess and not a flat "no" --------
+
+
+def test_an_in_scope_question_it_is_unsure_of_gets_suggestions_not_an_answer() -> None:
+    reply = answer("need a bsl interpreter")
+    assert reply.intent == "suggest"
+    assert reply.article is None
+    assert reply.link is None
+    assert not reply.handoff
+    assert reply.asks_feedback
+    assert "accessibility-help" in reply.alternatives
+    assert 1 < len(reply.alternatives) <= 3
+    assert reply.text.startswith("I'm not sure which of these you need:")
+    for slug in reply.alternatives:
+        assert f"/help/{slug}/" in reply.text
+    assert "adviser" in reply.text
+
+
+def test_a_no_to_suggestions_hands_over_at_once() -> None:
+    question = "need a bsl interpreter"
+    first = answer(question)
+    assert first.intent == "suggest"
+    reply = answer("no", previous=[BotTurn(question, first)])
+    assert (reply.intent, reply.handoff) == ("second_no", True)
+    assert "suggested" in reply.reason
+
+
+def test_a_yes_to_suggestions_is_resolved() -> None:
+    question = "need a bsl interpreter"
+    reply = answer("yes thanks", previous=[BotTurn(question, answer(question))])
+    assert (reply.intent, reply.handoff) == ("resolved", False)
+
+
+@pytest.mark.parametrize("text", ["give me stock tips", "what's the best phone to buy in 2026"])
+def test_a_question_near_nothing_the_guidance_says_gets_no_suggestions(text: str) -> None:
+    reply = answer(text)
+    assert reply.intent in {"out_of_scope", "low_confidence"}
+    assert (reply.article, reply.alternatives) == (None, [])
