@@ -12,8 +12,12 @@ Runs in a throwaway test database made from DATABASE_URL and dropped afterwards;
 Celery queue of REDIS_URL (give it a Redis database of its own). Prints one JSON object.
 
 Options (environment): WEBFORMS_BENCH_SUBMISSIONS (1000), WEBFORMS_BENCH_CELERY_SUBMISSIONS
-(500), WEBFORMS_BENCH_CLIENTS (16), WEBFORMS_BENCH_DAPHNES (Daphne processes, 1; clients spread
-over them as a load balancer would).
+(500; 0 skips the Celery round), WEBFORMS_BENCH_CLIENTS (16), WEBFORMS_BENCH_DAPHNES (Daphne
+processes, 1; clients spread over them as a load balancer would).
+
+Besides speed it reports the CPU time the Daphne processes and the database's server processes
+spent per submit (from ``/proc``, so Linux with PostgreSQL on the same machine): on a shared
+machine latency is noisy, CPU per submit much less so.
 """
 
 from __future__ import annotations
@@ -98,6 +102,41 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+DAPHNE_PIDS: list[int] = []
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far (Linux ``/proc``)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL's server processes for the bench database (when it runs on this machine)."""
+    name = f" {connection.settings_dict['NAME']} ".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and name in (entry / "cmdline").read_bytes():
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def backend_cpu_seconds() -> dict[int, float]:
+    times = {}
+    for pid in database_backends():
+        try:
+            times[pid] = cpu_seconds([pid])
+        except (OSError, IndexError):
+            continue
+    return times
+
+
 @contextmanager
 def daphne() -> Iterator[tuple[str, int]]:
     port = _free_port()
@@ -128,6 +167,7 @@ def daphne() -> Iterator[tuple[str, int]]:
                     break
             except OSError:
                 time.sleep(0.2)
+        DAPHNE_PIDS.append(process.pid)
         yield "127.0.0.1", port
     finally:
         _stop(process)
@@ -283,9 +323,14 @@ def bench_intake(clients: Clients) -> dict[str, Any]:
     citizens = prepare(clients, SUBMISSIONS)
     preparing = time.perf_counter() - started
     before = Submission.objects.count()
+    cpu_before = cpu_seconds(DAPHNE_PIDS)
+    database_before = backend_cpu_seconds()
     started = time.perf_counter()
     results = clients.run(lambda n: submit(clients, citizens[n]), SUBMISSIONS)
     elapsed = time.perf_counter() - started
+    daphne_cpu = cpu_seconds(DAPHNE_PIDS) - cpu_before
+    database_after = backend_cpu_seconds()
+    database_cpu = sum(t - database_before.get(pid, 0.0) for pid, t in database_after.items())
     timings = [r for r in results if isinstance(r, tuple)]
     accepted = [seconds for _, seconds, ok in timings if ok]
     stored = Submission.objects.count() - before
@@ -298,7 +343,10 @@ def bench_intake(clients: Clients) -> dict[str, Any]:
         "accepted_per_second": round(len(accepted) / elapsed, 1),
         "submit_p50_ms": round(statistics.median(accepted) * 1000, 1) if accepted else None,
         "submit_p99_ms": round(percentile(accepted, 0.99) * 1000, 1) if accepted else None,
+        "daphne_cpu_ms_per_submit": round(daphne_cpu * 1000 / SUBMISSIONS, 2),
+        "postgresql_cpu_ms_per_submit": round(database_cpu * 1000 / SUBMISSIONS, 2),
         "draft_page_requests_per_second": round(SUBMISSIONS * 4 / preparing, 1),
+        "load_average_after_intake": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -346,7 +394,8 @@ def run(figures: dict[str, Any]) -> None:
         servers = [stack.enter_context(daphne()) for _ in range(DAPHNES)]
         clients = Clients(servers)
         figures.update(bench_intake(clients))
-        figures.update(bench_celery(clients))
+        if CELERY_SUBMISSIONS:
+            figures.update(bench_celery(clients))
     figures["rows_total"] = Submission.objects.count()
     figures["duplicate_references"] = (
         figures["rows_total"] - Submission.objects.values("reference").distinct().count()
@@ -362,6 +411,7 @@ def main() -> int:
         "daphne_processes": DAPHNES,
         "cpus": os.cpu_count(),
         "database": connection.vendor,
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         print(json.dumps(figures | {"error": "set DATABASE_URL (PostgreSQL) and REDIS_URL"}))

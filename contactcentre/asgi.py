@@ -1,15 +1,19 @@
 """ASGI entry point: Daphne serves HTTP and websockets from here.
 
 daphne -b 0.0.0.0 -p 8000 contactcentre.asgi:application
+
+HTTP goes through ``OneHopHttpHandler`` (``contactcentre/asgi_http.py``): Django's synchronous
+handler, one worker-thread call per request, instead of Django's async handler, which hands each
+middleware over to a thread and back.
 """
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcentre.settings")
 # Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -17,11 +21,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import re_path  # noqa: E402
 
 from chat.websocket_urls import websocket_urlpatterns  # noqa: E402
+from contactcentre.asgi_http import OneHopHttpHandler, http_threads  # noqa: E402
 from contactcentre.consumers import UnknownPathConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": OneHopHttpHandler(threads=http_threads()),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(
                 URLRouter([*websocket_urlpatterns, re_path(r"", UnknownPathConsumer.as_asgi())])

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from contactcentre.errors import NotPermitted
@@ -41,6 +42,13 @@ def pages_of(form: FormDefinition) -> list[list[FormField]]:
     return [pages[number] for number in sorted(pages)]
 
 
+def unanswered_required(form: FormDefinition, answers: dict[str, str]) -> bool:
+    """Whether a required question of ``form`` has no answer: the names only, so sending a
+    complete form does not build its questions."""
+    required = FormField.objects.filter(form=form, required=True).order_by()
+    return any(not answers.get(name) for name in required.values_list("name", flat=True))
+
+
 def remember_in_session(session: SessionBase, key: str, value: str) -> None:
     known = list(session.get(key, []))
     if value not in known:
@@ -50,9 +58,11 @@ def remember_in_session(session: SessionBase, key: str, value: str) -> None:
 def draft_for(public_id: str, user: User | None, session: SessionBase) -> Draft:
     """A draft the person may open: theirs when signed in, or one this browser started or
     resumed through a magic link. Raises ``NotPermitted`` otherwise."""
-    draft = Draft.objects.select_related("form").filter(public_id=public_id).first()
-    if draft is None:
-        raise NotPermitted("No such form in progress.")
+    try:
+        # get(), not first(): no ORDER BY to build for a unique key, on every form page.
+        draft = Draft.objects.select_related("form").get(public_id=public_id)
+    except (Draft.DoesNotExist, ValidationError):
+        raise NotPermitted("No such form in progress.") from None
     signed_in = user is not None and user.is_authenticated
     if draft.citizen_id is not None:
         if signed_in and user is not None and draft.citizen_id == user.pk:

@@ -257,28 +257,18 @@ def _summary_rows(
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str, draft_id: str) -> HttpResponse:
     draft = _draft_or_404(request, slug, draft_id)
-    missing = missing_answers(draft.form, draft.answers)
-    if missing and request.method == "GET":
-        return redirect(
-            "webforms:page",
-            slug=slug,
-            draft_id=draft.public_id,
-            number=_page_number(draft, missing[0]),
-        )
     if request.method == "POST":
-        if missing:
-            return redirect(
-                "webforms:page",
-                slug=slug,
-                draft_id=draft.public_id,
-                number=_page_number(draft, missing[0]),
-            )
+        if selectors.unanswered_required(draft.form, draft.answers):
+            return _to_first_unanswered(draft, missing_answers(draft.form, draft.answers))
         try:
             submission = intake.submit_draft(draft, citizen=_user(request), now=timezone.now())
         except intake.NotReadyToSubmit:
             raise Http404 from None
         remember_in_session(request.session, SESSION_SUBMISSIONS, submission.reference)
         return redirect("webforms:confirmation", reference=submission.reference)
+    missing = missing_answers(draft.form, draft.answers)
+    if missing:
+        return _to_first_unanswered(draft, missing)
     context = {
         "definition": draft.form,
         "draft": draft,
@@ -287,6 +277,11 @@ def check(request: HttpRequest, slug: str, draft_id: str) -> HttpResponse:
         "back_url": reverse("webforms:page", args=[slug, draft.public_id, len(_pages(draft))]),
     }
     return render(request, "webforms/check.html", context)
+
+
+def _to_first_unanswered(draft: Draft, missing: list[FormField]) -> HttpResponse:
+    number = _page_number(draft, missing[0])
+    return redirect("webforms:page", slug=draft.form.slug, draft_id=draft.public_id, number=number)
 
 
 def _page_number(draft: Draft, field: FormField) -> int:

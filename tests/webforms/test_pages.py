@@ -3,6 +3,8 @@ idempotent submit, acknowledgement in the citizen's language, chat pre-fill."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -151,6 +153,58 @@ def test_a_reference_already_taken_is_drawn_again(
     second = submit(Client(), "feedback")
     assert second.reference == "GS-2345-6789"
     assert Submission.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taken_reference_is_drawn_again_outside_a_test_transaction(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole submit transaction is retried (it takes no savepoint): nothing of the failed
+    attempt stays, and the draft is sent once."""
+    from webforms.actions import intake
+
+    taken = submit(Client(), "feedback").reference
+    draws = iter([taken, "GS-2345-6789"])
+    monkeypatch.setattr(intake, "new_reference", lambda prefix: next(draws))
+    second = submit(Client(), "feedback")
+    assert second.reference == "GS-2345-6789"
+    assert Submission.objects.count() == 2
+    assert Submission.objects.filter(contact__channel=Channel.WEBFORM).count() == 2
+    from contactcentre.models import Contact
+
+    assert Contact.objects.count() == 2  # the rolled-back attempt's contact is gone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sending_a_form_costs_a_fixed_handful_of_queries(
+    catalogue: None, django_assert_max_num_queries: Any
+) -> None:
+    """The busiest POST: session, draft, required questions, then claim the draft, open the
+    contact, write the submission and remember it in the session."""
+    client = Client()
+    first = start(client, "foi")
+    fill_all_pages(client, "foi", first)
+    check = first.rsplit("/", 2)[0] + "/check/"
+    from unittest import mock
+
+    # The queued work runs elsewhere (eager here): count the request's own queries.
+    with (
+        mock.patch("webforms.tasks.process_submission.apply_async") as queued,
+        django_assert_max_num_queries(11),  # 7 statements, and BEGIN/COMMIT twice
+    ):
+        response = client.post(check)
+    assert response["Location"].startswith("/forms/sent/")
+    queued.assert_called_once()
+
+
+def test_sending_an_incomplete_form_goes_back_to_the_question(catalogue: None) -> None:
+    client = Client()
+    first = start(client, "general")
+    check = first.rsplit("/", 2)[0] + "/check/"
+    response = client.post(check)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/1/")
+    assert Submission.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,6 +23,7 @@ from routing.models import Queue
 from routing.policy import ContactDescription
 from webforms.actions.outbox import deliver_email, write_email
 from webforms.models import (
+    Attachment,
     Draft,
     DraftStatus,
     EmailKind,
@@ -49,29 +50,42 @@ class QueueMissing(ContactCentreError):
 def submit_draft(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
     """Send the form. Idempotent: submitting the same draft again (a double click, a refresh,
     a retried request) returns the one submission already made: ``_submit`` finds the draft
-    already submitted under its lock."""
-    try:
-        return _submit(draft, citizen=citizen, now=now)
-    except IntegrityError:
-        # Lost a race with the same key: the other request's submission is the one.
-        existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    already submitted under its lock, and a concurrent twin that lost the race to the
+    idempotency key's unique constraint returns the winner's submission."""
+    for _attempt in range(5):
+        reference = new_reference(settings.WEBFORMS_REFERENCE_PREFIX)
+        try:
+            return _submit(draft, reference=reference, citizen=citizen, now=now)
+        except IntegrityError:
+            # Checked only when the insert failed, so the usual submit makes no extra round
+            # trip (and takes no savepoint): the unique constraints decide.
+            existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
+            if existing is not None:
+                return existing
+            if not Submission.objects.filter(reference=reference).exists():
+                raise
+            # The reference was taken (one in billions): the transaction rolled back; again.
+    raise IntegrityError("could not draw an unused reference")
 
 
 @transaction.atomic
-def _submit(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
-    locked = Draft.objects.select_for_update().select_related("form").get(pk=draft.pk)
-    if locked.status == DraftStatus.SUBMITTED:
-        return Submission.objects.get(idempotency_key=locked.idempotency_key)
-    if locked.status != DraftStatus.ACTIVE:
-        raise NotReadyToSubmit("This form has expired.")
-    form = locked.form
+def _submit(draft: Draft, *, reference: str, citizen: User | None, now: datetime) -> Submission:
+    """The answers sent are those of ``draft`` as the caller read (and checked) them. Claiming
+    the draft first, with a status-checked update, also locks its row: a concurrent submit of
+    the same draft waits here and then finds it already sent."""
+    claimed = Draft.objects.filter(pk=draft.pk, status=DraftStatus.ACTIVE).update(
+        status=DraftStatus.SUBMITTED
+    )
+    if claimed != 1:
+        existing = Submission.objects.filter(idempotency_key=draft.idempotency_key).first()
+        if existing is None:
+            raise NotReadyToSubmit("This form has expired.")
+        return existing
+    form = draft.form
     if citizen is not None and not citizen.is_authenticated:
         citizen = None
-    citizen = citizen or locked.citizen
-    email = locked.answers.get("email") or (citizen.email if citizen else "")
+    citizen = citizen or draft.citizen
+    email = draft.answers.get("email") or (citizen.email if citizen else "")
     if not email:
         raise NotReadyToSubmit("An email address is needed to send the form.")
     contact = open_contact(
@@ -79,48 +93,28 @@ def _submit(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
         citizen=citizen,
         topic=form.slug,
         urgency=Urgency.URGENT if form.urgent else Urgency.ROUTINE,
-        language=locked.language,
+        language=draft.language,
     )
-    submission = _create_with_fresh_reference(
+    submission = Submission.objects.create(
+        reference=reference,
         form=form,
         contact=contact,
-        idempotency_key=locked.idempotency_key,
+        idempotency_key=draft.idempotency_key,
         citizen=citizen,
         email=email,
-        language=locked.language,
-        answers=locked.answers,
-        from_contact=locked.from_contact,
+        language=draft.language,
+        answers=draft.answers,
+        from_contact_id=draft.from_contact_id,
         submitted_at=now,
         due_at=due_at(now, form.sla_working_days),
         queue_slug=form.queue_slug,
     )
     if form.attachments_allowed:
-        locked.attachments.update(submission=submission)
-    updated = Draft.objects.filter(pk=locked.pk, status=DraftStatus.ACTIVE).update(
-        status=DraftStatus.SUBMITTED
-    )
-    if updated != 1:
-        raise IntegrityError("draft changed while it was submitted")
+        Attachment.objects.filter(draft_id=draft.pk).update(submission=submission)
     from webforms.tasks import process_submission, queue_after_commit
 
     queue_after_commit(process_submission, submission.pk)
     return submission
-
-
-def _create_with_fresh_reference(**fields: object) -> Submission:
-    """A reference collision (one in billions) just draws again; a repeated idempotency key is
-    left to raise, for ``submit_draft`` to answer with the existing submission."""
-    for _attempt in range(5):
-        reference = new_reference(settings.WEBFORMS_REFERENCE_PREFIX)
-        try:
-            with transaction.atomic():
-                return Submission.objects.create(reference=reference, **fields)
-        except IntegrityError:
-            # Only a taken reference is worth another draw; checked only when the insert failed,
-            # so the usual submit makes no extra round trip.
-            if not Submission.objects.filter(reference=reference).exists():
-                raise
-    raise IntegrityError("could not draw an unused reference")
 
 
 def _description_text(submission: Submission) -> str:
