@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
@@ -33,6 +33,7 @@ from chat.protocol import (
     text_of,
 )
 from chat.ratelimit import TokenBucket, connection_bucket, ip_allows
+from contactcentre import realtime
 from contactcentre.access import needs_second_factor
 from contactcentre.actions import record_audit_event
 from contactcentre.errors import ContactCentreError
@@ -43,20 +44,31 @@ from routing.models import Queue
 logger = logging.getLogger(__name__)
 
 
-def db(function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    """Run ORM work in the thread pool, not the single thread-sensitive thread: consumers share
-    no connection state, and one slow query must not hold up every socket in the process."""
-    return database_sync_to_async(function, thread_sensitive=False)
+# ORM work runs in the thread pool, not the single thread-sensitive thread: consumers share no
+# connection state, and one slow query must not hold up every socket in the process. The
+# wake-ups it commits are sent from the consumer's own loop as soon as it returns.
+db = realtime.in_worker_thread
 
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Frames that count against the sender's rate limit.
 LIMITED = frozenset({"message", "note", "hello", "handoff", "end"})
 TYPING_INTERVAL = 0.5
+FLOW_STATUSES = frozenset({"new", "with_bot"})
 
 
 class ProtocolConsumer(AsyncWebsocketConsumer):
     """Frame parsing, error frames, rate limiting and dispatch to ``frame_<type>`` methods."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' own dispatch first closes stale Django connections on the thread-sensitive
+        thread, a hop to a thread for every frame and every wake-up. Our consumers touch the
+        ORM only through ``db``, which does that on its own worker thread, and the hot paths
+        not at all: so no hop here."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.greeted = False
@@ -184,6 +196,13 @@ class CitizenConsumer(ProtocolConsumer):
         body = body_of(frame, client_id)
         if not body.strip():
             raise FrameError("empty", "A message needs some text.", client_id=client_id)
+        if not ip_allows(self.client_ip()):
+            raise FrameError(
+                "rate_limited",
+                "Too many messages from your network: wait a minute.",
+                retry_after=60,
+                client_id=client_id,
+            )
         if self.conversation is None:
             started = await db(actions.start_conversation)(
                 citizen=self.user(), language=self.language
@@ -192,9 +211,10 @@ class CitizenConsumer(ProtocolConsumer):
             await self.send_frame(
                 {"type": "conversation", "conversation": self.public_id, "token": started.token}
             )
+        conversation = self.require_conversation()
         try:
-            posted, needs_flow = await db(_citizen_posts)(
-                self.conversation, body, client_id, self.client_ip()
+            posted = await actions.apost_citizen_message(
+                conversation, body=body, client_id=client_id
             )
         except ContactCentreError as error:
             raise FrameError(error.code, str(error), client_id=client_id) from None
@@ -206,7 +226,8 @@ class CitizenConsumer(ProtocolConsumer):
                 "duplicate": not posted.created,
             }
         )
-        if needs_flow:
+        if posted.created and conversation.contact.status in FLOW_STATUSES:
+            # Routing and the bot follow a citizen's message while no person has the chat.
             await db(actions.handle_citizen_message)(
                 posted.message.conversation_id, posted.message.seq
             )
@@ -308,19 +329,6 @@ class CitizenConsumer(ProtocolConsumer):
         return {"conversation": self.public_id, **selectors.conversation_state(conversation)}
 
 
-def _citizen_posts(
-    conversation: Conversation, body: str, client_id: str, ip: str
-) -> tuple[actions.Posted, bool]:
-    """Per-IP limit, then store the message; whether the flow (routing, bot) must follow."""
-    if not ip_allows(ip):
-        raise FrameError(
-            "rate_limited", "Too many messages from your network: wait a minute.", retry_after=60
-        )
-    posted = actions.post_citizen_message(conversation, body=body, client_id=client_id)
-    status = conversation.contact.status
-    return posted, posted.created and status in ("new", "with_bot")
-
-
 def _staff_writes(
     staff: User,
     public_id: object,
@@ -347,6 +355,7 @@ class StaffConsumer(ProtocolConsumer):
         self.staff = user
         self.supervisor = await db(selectors.is_supervisor)(user)
         self.open: dict[int, str] = {}  # conversation pk -> public id
+        self.open_by_id: dict[str, int] = {}  # public id -> conversation pk
         self.sent: dict[int, int] = {}  # conversation pk -> last seq sent
         await self.channel_layer.group_add(events.agent_group(user.pk), self.channel_name)
         if self.supervisor:
@@ -385,6 +394,7 @@ class StaffConsumer(ProtocolConsumer):
         new = conversation.pk not in self.open
         after = min(after, conversation.last_seq)
         self.open[conversation.pk] = conversation.public_id
+        self.open_by_id[conversation.public_id] = conversation.pk
         self.sent[conversation.pk] = min(after, self.sent.get(conversation.pk, after))
         if new:
             await self.channel_layer.group_add(
@@ -396,6 +406,7 @@ class StaffConsumer(ProtocolConsumer):
 
     async def detach(self, pk: int) -> None:
         public_id = self.open.pop(pk, None)
+        self.open_by_id.pop(public_id or "", None)
         self.sent.pop(pk, None)
         await self.channel_layer.group_discard(events.conversation_group(pk), self.channel_name)
         if public_id:
@@ -411,7 +422,20 @@ class StaffConsumer(ProtocolConsumer):
         await db(actions.accept_conversation)(conversation, self.staff, timezone.now())
 
     async def frame_message(self, frame: dict[str, Any]) -> None:
-        await self.write(frame, actions.staff_says)
+        public_id = str(frame.get("conversation"))
+        pk = self.open_by_id.get(public_id)
+        if pk is None:
+            # Not one this console follows: look it up (and check access) the long way.
+            await self.write(frame, actions.staff_says)
+            return
+        # One it follows: the statement itself checks they are still in it.
+        client_id = client_id_of(frame)
+        body = body_of(frame, client_id)
+        try:
+            posted = await actions.astaff_says(pk, self.staff, body=body, client_id=client_id)
+        except ContactCentreError as error:
+            raise FrameError(error.code, str(error), client_id=client_id) from None
+        await self.send_ack(public_id, client_id, posted)
 
     async def frame_note(self, frame: dict[str, Any]) -> None:
         await self.write(frame, actions.add_note)
@@ -425,10 +449,13 @@ class StaffConsumer(ProtocolConsumer):
             )
         except ContactCentreError as error:
             raise FrameError(error.code, str(error), client_id=client_id) from None
+        await self.send_ack(conversation.public_id, client_id, posted)
+
+    async def send_ack(self, public_id: str, client_id: str, posted: actions.Posted) -> None:
         await self.send_frame(
             {
                 "type": "ack",
-                "conversation": conversation.public_id,
+                "conversation": public_id,
                 "client_id": client_id,
                 "seq": posted.message.seq,
                 "duplicate": not posted.created,

@@ -23,13 +23,16 @@ def agent_group(user_id: int) -> str:
     return f"agent.{user_id}"
 
 
-def message_posted(conversation_id: int, seq: int, frame: dict[str, Any] | None = None) -> None:
-    """``frame``: the stored message as staff see it, so a consumer that has everything up to
-    ``seq - 1`` can send it without a read. One that has a gap reads from the database."""
+def message_posted_event(
+    conversation_id: int, seq: int, frame: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The group and event that say message ``seq`` was stored. ``frame``: the stored message as
+    staff see it, so a consumer that has everything up to ``seq - 1`` can send it without a
+    read. One that has a gap reads from the database."""
     event: dict[str, Any] = {"type": "chat.message", "conversation": conversation_id, "seq": seq}
     if frame is not None:
         event["message"] = frame
-    send_event_on_commit(conversation_group(conversation_id), event)
+    return conversation_group(conversation_id), event
 
 
 def state_changed(conversation_id: int) -> None:

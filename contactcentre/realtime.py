@@ -12,13 +12,17 @@ import asyncio
 import logging
 import os
 import threading
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 # Events waiting to be sent by this process; past this many (Redis unreachable for a while)
 # new ones are dropped and logged: consumers recover what they missed from the database.
 MAX_PENDING_EVENTS = 10_000
@@ -71,6 +75,59 @@ class _Sender:
             logger.warning("Dropped %s event to group %s: too many pending", event["type"], group)
 
 
+# Events collected on this thread instead of being handed to the sender (``collect_events``).
+_collecting = threading.local()
+Pending = list[tuple[str, dict[str, Any]]]
+
+
+@contextmanager
+def collect_events() -> Iterator[Pending]:
+    """Keep the events committed inside the block, in order, for the caller to send itself
+    (``send_collected``): a websocket consumer's database work runs on a worker thread, and its
+    wake-ups are best sent from the consumer's own event loop as soon as that work returns,
+    without a hand-over to the sender's thread and its queue behind every other event."""
+    pending: Pending = []
+    previous = getattr(_collecting, "events", None)
+    _collecting.events = pending
+    try:
+        yield pending
+    finally:
+        _collecting.events = previous
+
+
+async def send_collected(pending: Pending) -> None:
+    """Send collected events, in order, from the running event loop. A lost wake-up is
+    recovered from the database, so a failure is logged, never raised."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group, event in pending:
+        try:
+            await asyncio.wait_for(layer.group_send(group, event), SEND_TIMEOUT_SECONDS)
+        except Exception:
+            logger.exception("Could not send %s event to group %s", event["type"], group)
+
+
+def in_worker_thread(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """``function`` (ORM work) for an event loop: run on a worker thread of the pool (not the
+    single thread-sensitive one), with the wake-ups it commits collected and sent from the
+    calling loop as soon as it returns, before the caller goes on."""
+
+    def collecting(*args: Any, **kwargs: Any) -> tuple[T, Pending]:
+        with collect_events() as pending:
+            return function(*args, **kwargs), pending
+
+    in_thread = database_sync_to_async(collecting, thread_sensitive=False)
+
+    async def run(*args: Any, **kwargs: Any) -> T:
+        result, pending = await in_thread(*args, **kwargs)
+        if pending:
+            await send_collected(pending)
+        return result
+
+    return run
+
+
 _sender: _Sender | None = None
 _sender_pid: int | None = None
 _sender_lock = threading.Lock()
@@ -92,6 +149,10 @@ def send_event_now(group: str, event: dict[str, Any]) -> None:
     database, so a failure to send is logged, never raised."""
     if "type" not in event:
         raise ValueError("A realtime event needs a 'type'.")
+    collecting: Pending | None = getattr(_collecting, "events", None)
+    if collecting is not None:
+        collecting.append((group, event))
+        return
     layer = get_channel_layer()
     if layer is None:
         return

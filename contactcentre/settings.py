@@ -130,6 +130,12 @@ DATABASE_URL = env.text("DATABASE_URL")
 # server-side process and several round trips, too much for every request. 0 turns it off.
 DATABASE_POOL_SIZE = env.number("DATABASE_POOL_SIZE", 20, minimum=0)
 DATABASE_POOL_TIMEOUT = env.number("DATABASE_POOL_TIMEOUT", 10, minimum=1)
+# Requests a Daphne process runs in Django at once (contactcentre/asgi_http.py), each on a
+# thread of its own; never more than the database pool holds.
+HTTP_THREADS = env.number("HTTP_THREADS", 8, minimum=1)
+# Websocket consumers store chat messages on asynchronous connections of their own
+# (contactcentre/asyncdb.py): at most this many per process, besides the pool above.
+DATABASE_ASYNC_POOL_SIZE = env.number("DATABASE_ASYNC_POOL_SIZE", 10, minimum=1)
 if DATABASE_URL:
     _database = parse_database_url(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
     if DATABASE_POOL_SIZE and _database["ENGINE"] != "django.db.backends.sqlite3":
@@ -162,20 +168,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = check_redis_url(env.text("REDIS_URL")) if env.text("REDIS_URL") else ""
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 gives every socket a 5 s read time-out by default, which cuts the
-            # layer's blocking 5 s BZPOPMIN and tears down every idle consumer (websocket)
-            # every few seconds (django/channels_redis#422): allow longer than the pop. And its
-            # pool refuses ("Too many connections") past its cap when thousands of websockets
-            # connect at once: a process may hold up to 1,000 connections to Redis.
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
-                "prefix": env.text("CHANNEL_LAYER_PREFIX", "contactcentre:channels"),
-            },
+    _layer_prefix = env.text("CHANNEL_LAYER_PREFIX", "contactcentre:channels")
+    if env.choice("CHANNEL_LAYER", ("pubsub", "lists"), "pubsub") == "pubsub":
+        # Redis publish/subscribe: a wake-up is one PUBLISH, and each process reads every
+        # wake-up for its consumers from one subscription. At most once, which is all a
+        # wake-up needs (anything missed is read from the database). Publishing waits for
+        # Redis one message at a time per connection, so the layer gets several "shards" on
+        # the same server: each a connection with its own subscription.
+        _shards = env.number("CHANNEL_LAYER_CONNECTIONS", 4, minimum=1)
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {
+                    "hosts": [{"address": REDIS_URL} for _ in range(_shards)],
+                    "prefix": _layer_prefix,
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                # redis-py 8 gives every socket a 5 s read time-out by default, which cuts the
+                # layer's blocking 5 s BZPOPMIN and tears down every idle consumer (websocket)
+                # every few seconds (django/channels_redis#422): allow longer than the pop.
+                # And its pool refuses ("Too many connections") past its cap when thousands of
+                # websockets connect at once: a process may hold up to 1,000 connections.
+                "CONFIG": {
+                    "hosts": [
+                        {"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}
+                    ],
+                    "prefix": _layer_prefix,
+                    # Every consumer of a process shares one Redis list: the default of 100
+                    # pending messages drops wake-ups as soon as a busy process lags a little.
+                    "capacity": 10_000,
+                },
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

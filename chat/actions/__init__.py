@@ -11,6 +11,8 @@ from chat.actions.housekeeping import housekeeping
 from chat.actions.messages import (
     Posted,
     Started,
+    apost_citizen_message,
+    apost_message,
     citizen_saw,
     citizen_stays,
     hash_token,
@@ -22,6 +24,7 @@ from chat.actions.messages import (
 from chat.actions.staff import (
     accept_conversation,
     add_note,
+    astaff_says,
     citizen_ends,
     close_conversation,
     close_inactive,
@@ -36,7 +39,10 @@ __all__ = [
     "Started",
     "accept_conversation",
     "add_note",
+    "apost_citizen_message",
+    "apost_message",
     "assign_waiting",
+    "astaff_says",
     "bot_answers",
     "citizen_ends",
     "citizen_saw",

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from chat import events, hooks
 from chat.actions.flow import _tell_waiting, assign_waiting
-from chat.actions.messages import Posted, post_message
+from chat.actions.messages import Draft, Posted, apost_draft, post_message, posted_event
 from chat.errors import ConversationClosed, NotPermitted
 from chat.models import Conversation, MessageKind, Participant, ParticipantRole
+from contactcentre import asyncdb, realtime
 from contactcentre.actions import record_audit_event, record_first_response, transition_contact
 from contactcentre.errors import StaleState
 from contactcentre.models import ContactStatus, Outcome, User
@@ -100,6 +101,33 @@ def staff_says(conversation: Conversation, user: User, *, body: str, client_id: 
     if posted.created and conversation.contact.first_response_at is None:
         record_first_response(conversation.contact)
     return posted
+
+
+async def astaff_says(conversation_id: int, user: User, *, body: str, client_id: str) -> Posted:
+    """``staff_says`` from a websocket consumer's event loop. On PostgreSQL one statement checks
+    that they are in the chat, stores the message and records the first response, and the
+    wake-up goes from this loop; elsewhere ``staff_says`` runs on a worker thread."""
+    if not asyncdb.available():
+        return await realtime.in_worker_thread(_staff_says_in)(
+            conversation_id, user, body, client_id
+        )
+    draft = Draft.of(
+        kind=MessageKind.AGENT,
+        body=body,
+        author=user,
+        client_id=client_id,
+        meta=None,
+        open_only=True,
+    )
+    posted, _status, public_id = await apost_draft(conversation_id, draft, participant_only=True)
+    if posted.created:
+        await realtime.send_collected([posted_event(conversation_id, posted, public_id)])
+    return posted
+
+
+def _staff_says_in(conversation_id: int, user: User, body: str, client_id: str) -> Posted:
+    conversation = Conversation.objects.select_related("contact").get(pk=conversation_id)
+    return staff_says(conversation, user, body=body, client_id=client_id)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from chat.actions import messages as messages_module
 from chat.errors import ConversationClosed, EmptyMessage, MessageTooLong, NotPermitted
 from chat.models import Conversation, Message, MessageKind, Participant
 from chat.transcripts import render_transcript
-from contactcentre.models import AuditEvent, ContactStatus, Outcome
+from contactcentre.models import AuditEvent, Contact, ContactStatus, Outcome
 from contactcentre.roles import Role
 from routing.models import AgentProfile, EntryStatus, OpeningSession, Presence, QueueEntry, Schedule
 from tests.chat.conftest import FakeBot
@@ -499,3 +500,53 @@ def test_citizen_access_needs_the_token_or_the_account() -> None:
             selectors.conversation_for_citizen(public_id, token, user)
     with pytest.raises(NotPermitted):
         selectors.conversation_for_citizen("not-a-uuid", started.token)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_an_adviser_writing_from_the_console_loop_must_be_in_the_chat(
+    queues: Any, agent: AgentProfile, bot: FakeBot, django_capture_on_commit_callbacks: Any
+) -> None:
+    """``astaff_says`` (the console's path: one statement on an async connection where the
+    database is PostgreSQL) stores, numbers, records the first response, refuses a second copy
+    of a client id, and refuses once the adviser has left or the chat has closed."""
+
+    @sync_to_async
+    def accepted_chat() -> Conversation:
+        conversation = assigned_chat(agent, bot, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.accept_conversation(conversation, agent.user, timezone.now())
+        return conversation
+
+    conversation = await accepted_chat()
+    says = actions.astaff_says
+    first = await says(conversation.pk, agent.user, body="Hi, I'm Sam", client_id="s1")
+    again = await says(conversation.pk, agent.user, body="Hi, I'm Sam", client_id="s1")
+    assert first.created
+    assert not again.created
+    assert again.message.pk == first.message.pk
+    stored = await Message.objects.aget(pk=first.message.pk)
+    assert (stored.kind, stored.author_id) == ("agent", agent.user.pk)
+    contact = await Contact.objects.aget(pk=conversation.contact_id)
+    assert contact.first_response_at is not None
+
+    someone_else = await sync_to_async(AgentFactory)(skills=list(queues.values()))
+    with pytest.raises(NotPermitted):
+        await says(conversation.pk, someone_else.user, body="Not mine", client_id="x1")
+    participants = Participant.objects.filter(conversation=conversation)
+    await participants.aupdate(left_at=timezone.now())
+    with pytest.raises(NotPermitted):
+        await says(conversation.pk, agent.user, body="After leaving", client_id="s2")
+    await participants.aupdate(left_at=None)
+
+    @sync_to_async
+    def close() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.close_conversation(
+                conversation, agent.user, timezone.now(), outcome=Outcome.RESOLVED, wrap_up="x"
+            )
+
+    await close()
+    with pytest.raises(ConversationClosed):
+        await says(conversation.pk, agent.user, body="After closing", client_id="s3")
+    assert not await Message.objects.filter(client_id__in=["x1", "s2", "s3"]).aexists()

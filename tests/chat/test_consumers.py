@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from chat import actions, events
+from chat import actions
 from chat.models import Conversation, Message, MessageKind
+from contactcentre import realtime
 from contactcentre.models import AuditEvent
 from contactcentre.roles import Role
 from routing.models import AgentProfile
@@ -307,7 +308,7 @@ async def test_a_lost_wakeup_is_recovered_from_the_database(
         contact__public_id=started["conversation"]
     )
     # The channel layer drops the event for this message.
-    monkeypatch.setattr(events, "message_posted", lambda *args: None)
+    monkeypatch.setattr(realtime, "send_event_on_commit", lambda *args: None)
     await drain(client)
     await db_async(actions.post_message)(conversation, kind=MessageKind.SYSTEM, body="lost")
     assert await client.nothing_more()

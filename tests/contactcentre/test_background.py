@@ -3,12 +3,12 @@ fire only after the transaction commits."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -61,36 +61,26 @@ def test_a_real_worker_runs_tasks_from_the_redis_broker(
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
-def receive(channel: str) -> dict[str, Any]:
-    layer = get_channel_layer()
-    assert layer is not None
-
-    async def get() -> dict[str, Any]:
-        import asyncio
-
-        return dict(await asyncio.wait_for(layer.receive(channel), 2))
-
-    return async_to_sync(get)()
-
-
-def subscribe(group: str) -> str:
-    layer = get_channel_layer()
-    assert layer is not None
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(group, channel)
-    return channel
-
-
 @pytest.mark.django_db
 def test_events_are_sent_only_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    channel = subscribe("test-group")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         realtime.send_event_on_commit("test-group", {"type": "contact.changed", "id": 7})
     assert len(callbacks) == 1
-    callbacks[0]()
-    assert receive(channel) == {"type": "contact.changed", "id": 7}
+
+    async def listen_then_commit() -> dict[str, Any]:
+        layer = get_channel_layer()
+        assert layer is not None
+        channel = await layer.new_channel()
+        await layer.group_add("test-group", channel)
+        try:
+            await asyncio.to_thread(callbacks[0])  # the commit
+            return dict(await asyncio.wait_for(layer.receive(channel), 5))
+        finally:
+            await layer.group_discard("test-group", channel)
+
+    assert asyncio.run(listen_then_commit()) == {"type": "contact.changed", "id": 7}
 
 
 def test_an_event_without_a_type_is_refused() -> None:

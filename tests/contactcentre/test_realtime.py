@@ -76,3 +76,47 @@ def test_a_failed_send_is_logged_and_later_events_still_go(
         received = asyncio.run(_receive_all(group, 1, send))
     assert [event["n"] for event in received] == ["after"]
     assert "Could not send test.event event" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_collected_events_are_kept_for_the_caller_in_order_and_only_if_committed(
+    redis_server: str,
+) -> None:
+    """A consumer's database work collects its wake-ups and sends them from its own loop."""
+    group = f"test.{uuid.uuid4().hex}"
+
+    def work() -> realtime.Pending:
+        try:
+            with realtime.collect_events() as pending:
+                with transaction.atomic():
+                    realtime.send_event_on_commit(group, {"type": "test.event", "n": 1})
+                    realtime.send_event_on_commit(group, {"type": "test.event", "n": 2})
+                    assert pending == []  # not before the commit
+                with transaction.atomic():
+                    realtime.send_event_on_commit(group, {"type": "test.event", "n": "no"})
+                    transaction.set_rollback(True)
+                realtime.send_event_on_commit(group, {"type": "test.event", "n": 3})
+            return pending
+        finally:
+            connection.close()
+
+    async def scenario() -> list[dict[str, object]]:
+        layer = get_channel_layer()
+        assert layer is not None
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            first = asyncio.ensure_future(layer.receive(channel))
+            pending = await asyncio.to_thread(work)
+            assert [event["n"] for _group, event in pending] == [1, 2, 3]
+            # Nothing went to the sender: only what the caller sends arrives.
+            await asyncio.sleep(0.5)
+            assert not first.done()
+            await realtime.send_collected(pending)
+            received = [await asyncio.wait_for(first, 5)]
+            received += [await asyncio.wait_for(layer.receive(channel), 5) for _ in range(2)]
+            return received
+        finally:
+            await layer.group_discard(group, channel)
+
+    assert [event["n"] for event in asyncio.run(scenario())] == [1, 2, 3]

@@ -66,9 +66,30 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
-    assert '"layer": "channels_redis.core.RedisChannelLayer"' in result.stdout
+    assert '"layer": "channels_redis.pubsub.RedisPubSubChannelLayer"' in result.stdout
     assert '"CELERY_TASK_ALWAYS_EAGER": "False"' in result.stdout
     assert "smtp.EmailBackend" in result.stdout
+
+
+def test_the_list_based_channel_layer_can_be_chosen_and_keeps_more_than_100_wakeups() -> None:
+    result = load_settings(REDIS_URL="redis://127.0.0.1:6379/3", CHANNEL_LAYER="lists")
+    assert result.returncode == 0, result.stderr
+    assert '"layer": "channels_redis.core.RedisChannelLayer"' in result.stdout
+    result = run_python(
+        [
+            "-c",
+            "import django; from django.conf import settings; django.setup(); "
+            "print(settings.CHANNEL_LAYERS['default']['CONFIG']['capacity'])",
+        ],
+        {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "contactcentre.settings",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "CHANNEL_LAYER": "lists",
+        },
+    )
+    assert result.stdout.strip() == "10000", result.stderr
+    assert load_settings(CHANNEL_LAYER="carrier-pigeon", REDIS_URL="redis://x").returncode != 0
 
 
 @pytest.mark.parametrize(
