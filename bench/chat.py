@@ -255,6 +255,7 @@ class Tally:
     reply_latencies: list[float] = field(default_factory=list)
     acks: int = 0
     errors: int = 0
+    warm: set[str] = field(default_factory=set)  # client ids sent while warming up: not timed
 
 
 async def open_socket(port: int, path: str, cookie: str = "") -> Any:
@@ -288,7 +289,7 @@ async def agent_loop(socket: Any, tally: Tally, reply_every: int, ready: asyncio
             if sent is None:
                 continue  # an earlier run's message, replayed on hello
             tally.received[client_id] = tally.received.get(client_id, 0) + 1
-            if tally.received[client_id] == 1:
+            if tally.received[client_id] == 1 and client_id not in tally.warm:
                 tally.latencies.append(time.perf_counter() - sent)
             count += 1
             if reply_every and count % reply_every == 0:
@@ -319,7 +320,8 @@ async def citizen_loop(socket: Any, tally: Tally) -> None:
             tag = frame["body"].split(" ", 1)[0]
             if tag.startswith("r-"):
                 tally.replies_received[tag] = tally.replies_received.get(tag, 0) + 1
-                if tally.replies_received[tag] == 1 and tag in tally.replies_sent:
+                timed = tag[2:] not in tally.warm
+                if tally.replies_received[tag] == 1 and tag in tally.replies_sent and timed:
                     tally.reply_latencies.append(time.perf_counter() - tally.replies_sent[tag])
 
 
@@ -337,10 +339,13 @@ async def drive(
     seconds: float,
     reply_every: int,
     server_pids: list[int],
+    warmup: float,
 ) -> dict[str, Any]:
-    """Connect everyone, send ``rate`` citizen messages a second for ``seconds``, then wait for
-    stragglers and count. The servers' CPU time is taken from the first message to the last
-    delivery, and given per message (citizens' and agents')."""
+    """Connect everyone, send ``rate`` citizen messages a second for ``warmup`` seconds and then
+    for ``seconds`` more, then wait for stragglers and count. Only messages sent after the
+    warm-up are timed (a freshly started server opens its connections on first use), but every
+    message counts for lost and duplicated. The servers' CPU time is taken from the end of the
+    warm-up to the last delivery, and given per timed message (citizens' and agents')."""
     tally = Tally()
     agents, agent_tasks = [], []
     for n, agent in enumerate(scenario.agents):
@@ -385,20 +390,30 @@ async def drive(
     await asyncio.sleep(2)  # let the agents' replay settle
 
     rng = random.Random(7)
-    cpu_before = cpu_seconds(server_pids)
     started = time.perf_counter()
     sent = 0
     tick = 0.01
-    while (elapsed := time.perf_counter() - started) < seconds:
+    timed_from: float | None = None
+    timed_sent = timed_replies = 0
+    cpu_before = 0.0
+    while (elapsed := time.perf_counter() - started) < warmup + seconds:
+        if timed_from is None and elapsed >= warmup:
+            timed_from = time.perf_counter()
+            timed_sent, timed_replies = sent, len(tally.replies_sent)
+            cpu_before = cpu_seconds(server_pids)
         due = int(elapsed * rate) - sent
         for _ in range(max(due, 0)):
             socket, _citizen = citizens[rng.randrange(len(citizens))]
             client_id = uuid.uuid4().hex
+            if timed_from is None:
+                tally.warm.add(client_id)
             tally.sent_at[client_id] = time.perf_counter()
             await socket.send(json.dumps({"type": "message", "client_id": client_id, "body": BODY}))
             sent += 1
         await asyncio.sleep(tick)
-    send_seconds = time.perf_counter() - started
+    assert timed_from is not None
+    send_seconds = time.perf_counter() - timed_from
+    started = timed_from
     # Stragglers: wait until every message has arrived, or 30 s. Clients ping as the real ones
     # do (every 25 s there; every 10 s here, from 5 s after the last send): a ping makes the
     # server send anything stored that a lost wake-up (a full channel-layer queue drops events)
@@ -435,9 +450,12 @@ async def drive(
     return {
         "connections_held": held,
         "connect_seconds": round(connect_seconds, 1),
+        "warmup_seconds": warmup,
         "citizen_messages_sent": sent,
         "agent_replies_sent": len(tally.replies_sent),
-        "messages_per_second": round((sent + len(tally.replies_sent)) / send_seconds, 1),
+        "messages_per_second": round(
+            (sent - timed_sent + len(tally.replies_sent) - timed_replies) / send_seconds, 1
+        ),
         "citizen_to_agent_ms": {
             "p50": percentile(tally.latencies, 0.50),
             "p95": percentile(tally.latencies, 0.95),
@@ -453,7 +471,8 @@ async def drive(
         "errors": tally.errors,
         "drain_seconds": round(drain_seconds, 1),
         "server_cpu_ms_per_message": round(
-            server_cpu * 1000 / max(sent + len(tally.replies_sent), 1), 3
+            server_cpu * 1000 / max(sent - timed_sent + len(tally.replies_sent) - timed_replies, 1),
+            3,
         ),
     }
 
@@ -508,7 +527,10 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=2000)
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--rate", type=float, default=500, help="citizen messages a second")
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=30, help="timed, after the warm-up")
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="seconds of messages sent first, not timed"
+    )
     parser.add_argument("--reply-every", type=int, default=4, help="agents answer 1 in N")
     parser.add_argument("--processes", type=int, default=2, help="Daphne processes")
     parser.add_argument("--idle", type=int, default=10000, help="idle sockets to try, 0: skip")
@@ -547,6 +569,7 @@ def main() -> int:
                     args.seconds,
                     args.reply_every,
                     [process.pid for process in processes],
+                    args.warmup,
                 )
             )
             if args.idle:
@@ -565,6 +588,7 @@ def main() -> int:
                     args.seconds,
                     args.reply_every,
                     [process.pid for process in relay],
+                    args.warmup,
                 )
             )
         finally:

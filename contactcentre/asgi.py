@@ -7,6 +7,7 @@ handler, one worker-thread call per request, instead of Django's async handler, 
 middleware over to a thread and back.
 """
 
+import gc
 import os
 
 import django
@@ -34,3 +35,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, the URLconf, the models) lives as long as the process: keep
+# it out of the garbage collector's full passes, which otherwise walk it all again every time
+# and, with thousands of websockets open, stop the event loop for a few hundred milliseconds.
+gc.freeze()

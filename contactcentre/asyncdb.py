@@ -5,8 +5,9 @@ such hop waits for a thread and for the GIL on the way there and back. A chat me
 statement (``chat.actions.store``), so the consumer runs it on an asynchronous psycopg
 connection from this module's pool instead, without leaving its event loop.
 
-One pool per event loop (Daphne has one; tests make one per test), created on first use from the
-same settings as Django's connection, in autocommit: each statement is its own transaction.
+One pool per event loop (Daphne has one; tests make one per test), opened whole on first use
+from the same settings as Django's connection, in autocommit: each statement is its own
+transaction.
 A connection used within the last second is lent without a check; one idle for longer is
 checked first (one round trip), so a restarted server costs no failed message, and a busy
 process pays nothing. ``DATABASE_ASYNC_POOL_SIZE`` (default 10) caps each pool.
@@ -66,7 +67,10 @@ async def pool() -> AsyncConnectionPool:
 async def _open() -> AsyncConnectionPool:
     created = AsyncConnectionPool(
         kwargs=_connection_kwargs(),
-        min_size=1,
+        # Every connection is opened at once, before the first statement: a pool that grows
+        # one connection at a time while the first burst of messages waits for it made the
+        # first seconds after a restart take seconds per message.
+        min_size=int(settings.DATABASE_ASYNC_POOL_SIZE),
         max_size=int(settings.DATABASE_ASYNC_POOL_SIZE),
         timeout=float(settings.DATABASE_POOL_TIMEOUT),
         check=_check,
@@ -74,7 +78,7 @@ async def _open() -> AsyncConnectionPool:
         open=False,
         name="contactcentre-async",
     )
-    await created.open()
+    await created.open(wait=True, timeout=float(settings.DATABASE_POOL_TIMEOUT))
     return created
 
 
