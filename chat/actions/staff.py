@@ -82,6 +82,7 @@ def accept_conversation(conversation: Conversation, agent: User, now: datetime) 
 def check_staff_may_write(conversation: Conversation, user: User) -> Participant:
     participation = _open_participation(conversation, user)
     if participation is None:
+        _check_open(conversation)  # everyone leaves a closed chat: say it has ended
         raise NotPermitted("Join or accept the chat before writing in it.")
     return participation
 

@@ -165,7 +165,9 @@ def test_a_repeated_client_id_inside_a_transaction_leaves_it_usable() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("message_path")
-def test_the_same_client_id_sent_at_once_from_many_connections_is_stored_once() -> None:
+def test_the_same_client_id_sent_at_once_from_many_connections_is_stored_once(
+    postgres: None,
+) -> None:
     """Six copies race (a flaky network resending on other sockets): one row, and every copy
     is answered with it."""
     conversation = start()
