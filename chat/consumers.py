@@ -121,7 +121,8 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "pong"})
 
     async def catch_up_all(self) -> None:
-        """Overridden: send whatever was stored and not yet sent."""
+        """Overridden: send whatever was stored and not yet sent (reading messages only where
+        a conversation's last number is past what was sent)."""
 
     def client_ip(self) -> str:
         client = self.scope.get("client")
@@ -320,7 +321,10 @@ class CitizenConsumer(ProtocolConsumer):
 
     async def catch_up_all(self) -> None:
         if self.conversation is not None:
-            await self.catch_up()
+            pk = self.conversation.pk
+            last = (await selectors.last_seqs([pk])).get(pk, 0)
+            if last > self.sent_seq:
+                await self.catch_up(upto=last)
 
     async def read_state(self) -> dict[str, Any]:
         assert self.conversation is not None
@@ -577,8 +581,10 @@ class StaffConsumer(ProtocolConsumer):
                 self.sent[pk] = message.seq
 
     async def catch_up_all(self) -> None:
+        last = await selectors.last_seqs(list(self.open))
         for pk in list(self.open):
-            await self.catch_up(pk)
+            if last.get(pk, 0) > self.sent.get(pk, 0):
+                await self.catch_up(pk)
 
 
 def _staff_allowed(user: User) -> bool:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from chat.actions.messages import hash_token
 from chat.errors import NotPermitted
 from chat.models import CITIZEN_VISIBLE_KINDS, CannedResponse, Conversation, Message, Participant
+from contactcentre import asyncdb, realtime
 from contactcentre.models import Channel, Contact, ContactStatus, User
 from contactcentre.roles import SUPERVISE_CONTACTS
 from routing.models import EntryStatus, Queue, QueueEntry
@@ -76,6 +77,28 @@ def conversation_for_staff(user: User, public_id: object) -> Conversation:
     if assigned or Participant.objects.filter(conversation=conversation, user=user).exists():
         return conversation
     raise NotPermitted("No such conversation.")
+
+
+async def last_seqs(conversation_ids: list[int]) -> dict[int, int]:
+    """The last message number of each conversation, from an event loop: what a ``ping``
+    compares with what it has sent, to read messages only when a wake-up was lost. One small
+    query on the async pool where the database is PostgreSQL, rather than a read of every
+    conversation's messages on a worker thread."""
+    if not conversation_ids:
+        return {}
+    if not asyncdb.available():
+        return await realtime.in_worker_thread(_last_seqs)(conversation_ids)
+    pool = await asyncdb.pool()
+    async with pool.connection() as conn:
+        cursor = await conn.execute(
+            "SELECT id, last_seq FROM chat_conversation WHERE id = ANY(%s)", [conversation_ids]
+        )
+        return dict(await cursor.fetchall())
+
+
+def _last_seqs(conversation_ids: list[int]) -> dict[int, int]:
+    rows = Conversation.objects.filter(pk__in=conversation_ids).values_list("pk", "last_seq")
+    return dict(rows)
 
 
 def messages_after(conversation_id: int, seq: int, *, staff: bool) -> list[Message]:

@@ -159,8 +159,11 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         raise ImproperlyConfigured(
             "DATABASE_URL must point at PostgreSQL when DJANGO_ENV=production."
         )
-    # Several processes (Daphne and tests' live servers) share the demo file: wait, don't fail.
-    _database.setdefault("OPTIONS", {"timeout": 20})
+    # Several processes (Daphne and tests' live servers) and threads share the demo file: wait,
+    # don't fail. IMMEDIATE transactions take the write lock when they begin, so two that read
+    # and then write wait for each other instead of one failing at once with "database is
+    # locked" (a lock upgrade cannot wait).
+    _database.setdefault("OPTIONS", {"timeout": 20, "transaction_mode": "IMMEDIATE"})
     _database["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

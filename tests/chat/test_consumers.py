@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from chat import actions
+from chat import actions, selectors
 from chat.models import Conversation, Message, MessageKind
 from contactcentre import realtime
 from contactcentre.models import AuditEvent
@@ -307,14 +307,27 @@ async def test_a_lost_wakeup_is_recovered_from_the_database(
     conversation = await db_async(Conversation.objects.get)(
         contact__public_id=started["conversation"]
     )
+    await drain(client)
+    # A ping with nothing missed reads no messages: only the conversation's last number.
+    reads: list[int] = []
+    real_messages_after = selectors.messages_after
+
+    def counting(conversation_id: int, seq: int, *, staff: bool) -> Any:
+        reads.append(seq)
+        return real_messages_after(conversation_id, seq, staff=staff)
+
+    monkeypatch.setattr(selectors, "messages_after", counting)
+    await client.send({"type": "ping"})
+    assert [f["type"] for f in await client.receive_until(is_type("pong"))] == ["pong"]
+    assert reads == []
     # The channel layer drops the event for this message.
     monkeypatch.setattr(realtime, "send_event_on_commit", lambda *args: None)
-    await drain(client)
     await db_async(actions.post_message)(conversation, kind=MessageKind.SYSTEM, body="lost")
     assert await client.nothing_more()
     await client.send({"type": "ping"})
     frames = await client.receive_until(is_type("pong"))
     assert [(f["seq"], f["body"]) for f in frames if f["type"] == "message"] == [(3, "lost")]
+    assert reads == [2]
     await client.close()
 
 
