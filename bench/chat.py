@@ -275,14 +275,27 @@ async def open_socket(port: int, path: str, cookie: str = "") -> Any:
     raise RuntimeError("could not connect")
 
 
-async def agent_loop(socket: Any, tally: Tally, reply_every: int, ready: asyncio.Event) -> None:
-    """Receive citizens' messages; answer one in ``reply_every`` of them."""
+async def agent_loop(
+    socket: Any,
+    tally: Tally,
+    reply_every: int,
+    ready: asyncio.Event,
+    attached: asyncio.Event,
+    chats: int,
+) -> None:
+    """Receive citizens' messages; answer one in ``reply_every`` of them. ``attached`` is set
+    once the console has been sent all its ``chats``."""
     count = 0
+    shown: set[str] = set()
     async for raw in socket:
         frame = json.loads(raw)
         kind = frame.get("type")
         if kind == "welcome":
             ready.set()
+        if kind == "conversation":
+            shown.add(frame["conversation"])
+            if len(shown) >= chats:
+                attached.set()
         if kind == "message" and frame.get("kind") == "citizen":
             client_id = frame.get("client_id", "")
             sent = tally.sent_at.get(client_id)
@@ -348,10 +361,15 @@ async def drive(
     warm-up to the last delivery, and given per timed message (citizens' and agents')."""
     tally = Tally()
     agents, agent_tasks = [], []
+    consoles_loaded: list[asyncio.Event] = []
     for n, agent in enumerate(scenario.agents):
         socket = await open_socket(ports[n % len(ports)], "/ws/chat/staff/", agent["cookie"])
-        ready = asyncio.Event()
-        agent_tasks.append(asyncio.create_task(agent_loop(socket, tally, reply_every, ready)))
+        ready, attached = asyncio.Event(), asyncio.Event()
+        chats = len(agent["conversations"])
+        agent_tasks.append(
+            asyncio.create_task(agent_loop(socket, tally, reply_every, ready, attached, chats))
+        )
+        consoles_loaded.append(attached)
         # ``seen`` names the agent's chats (from the start): the baseline relay needs the list.
         seen = dict.fromkeys(agent["conversations"], 0)
         await socket.send(json.dumps({"type": "hello", "v": 1, "seen": seen}))
@@ -387,7 +405,11 @@ async def drive(
     connect_started = time.perf_counter()
     await asyncio.gather(*(limited(n, c) for n, c in enumerate(scenario.citizens)))
     connect_seconds = time.perf_counter() - connect_started
-    await asyncio.sleep(2)  # let the agents' replay settle
+    # Steady state: every console has loaded all its chats (an agent's console sends each chat's
+    # summary and history on hello, one chat after another; here an agent has 100 chats, not 3).
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in consoles_loaded)), 600)
+    consoles_seconds = time.perf_counter() - connect_started
+    await asyncio.sleep(1)
 
     rng = random.Random(7)
     started = time.perf_counter()
@@ -450,6 +472,7 @@ async def drive(
     return {
         "connections_held": held,
         "connect_seconds": round(connect_seconds, 1),
+        "consoles_loaded_seconds": round(consoles_seconds, 1),
         "warmup_seconds": warmup,
         "citizen_messages_sent": sent,
         "agent_replies_sent": len(tally.replies_sent),

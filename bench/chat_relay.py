@@ -1,8 +1,8 @@
 """The baseline for bench/chat.py: the least a chat relay can do, with the `websockets` library.
 
-It speaks just enough of docs/chat-protocol.md for the benchmark's clients (hello, message, ack,
-the echo to the sender) and keeps everything in memory: no database, no channel layer, one
-process. Whatever it costs is the floor that ours is compared with.
+It speaks just enough of docs/chat-protocol.md for the benchmark's clients (hello, the console's
+list of chats, message, ack, the echo to the sender) and keeps everything in memory: no
+database, no channel layer, one process. Whatever it costs is the floor that ours is compared with.
 
     python bench/chat_relay.py 127.0.0.1 8765
 """
@@ -41,6 +41,11 @@ async def relay(socket: ServerConnection) -> None:
                 mine = [frame["conversation"]]
                 citizens[frame["conversation"]] = socket
             await socket.send(json.dumps({"type": "welcome", "v": 1, "conversation": None}))
+            if staff:  # each chat's summary, as ours sends the console
+                for conversation in mine:
+                    await socket.send(
+                        json.dumps({"type": "conversation", "conversation": conversation})
+                    )
         elif kind == "message":
             conversation = frame["conversation"] if staff else mine[0]
             seq = next_seq(conversation)
