@@ -37,7 +37,7 @@ from contactcentre import realtime
 from contactcentre.access import needs_second_factor
 from contactcentre.actions import record_audit_event
 from contactcentre.errors import ContactCentreError
-from contactcentre.models import Outcome, User
+from contactcentre.models import ContactStatus, Outcome, User
 from contactcentre.roles import WORK_CONTACTS
 from routing.models import Queue
 
@@ -54,7 +54,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Frames that count against the sender's rate limit.
 LIMITED = frozenset({"message", "note", "hello", "handoff", "end"})
 TYPING_INTERVAL = 0.5
-FLOW_STATUSES = frozenset({"new", "with_bot"})
+FLOW_STATUSES = frozenset({ContactStatus.NEW, ContactStatus.WITH_BOT})
 
 
 class ProtocolConsumer(AsyncWebsocketConsumer):

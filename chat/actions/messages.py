@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.timezone import now
 from psycopg.errors import UniqueViolation
 
 from chat import events
@@ -28,8 +25,6 @@ from contactcentre import asyncdb, realtime
 from contactcentre.actions import open_contact
 from contactcentre.models import Channel, ContactStatus, User
 
-P = ParamSpec("P")
-R = TypeVar("R")
 # Kinds a person types, held to the size limit; the bot and system texts are ours.
 TYPED_KINDS = (MessageKind.CITIZEN, MessageKind.AGENT, MessageKind.NOTE)
 
@@ -107,7 +102,9 @@ class Draft:
         open_only: bool,
     ) -> Draft:
         masked_body, masked = mask_sensitive(check_body(body, kind))
-        return cls(kind, masked_body, masked, author, client_id, meta or {}, open_only, now())
+        return cls(
+            kind, masked_body, masked, author, client_id, meta or {}, open_only, timezone.now()
+        )
 
     def statement_fields(self) -> dict[str, Any]:
         return {
@@ -224,18 +221,20 @@ async def apost_draft(
                 raise ConversationClosed("This chat has ended.")
             raise NotPermitted("Join or accept the chat before writing in it.")
         if stored is not None and stored.duplicate_of is not None:
-            existing = await _in_thread(Message.objects.get)(pk=stored.duplicate_of)
-            return Posted(existing, False), stored.status, stored.public_id
+            # The rare ORM reads of this path (a repeated client id) go to a worker thread.
+            return await realtime.in_worker_thread(_already_stored)(stored)
         return _posted(conversation_id, draft, stored)
     except UniqueViolation:
         if not draft.client_id:
             raise
-        return await _in_thread(_sent_at_once)(conversation_id, draft.client_id)
+        return await realtime.in_worker_thread(_sent_at_once)(conversation_id, draft.client_id)
 
 
-def _in_thread(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """The rare ORM reads of the async path (a repeated client id)."""
-    return sync_to_async(function, thread_sensitive=False)
+def _already_stored(stored: Stored) -> tuple[Posted, str, str]:
+    """The statement found the client id already used: the message stored with it."""
+    assert stored.duplicate_of is not None
+    existing = Message.objects.get(pk=stored.duplicate_of)
+    return Posted(existing, created=False), stored.status, stored.public_id
 
 
 def _sent_at_once(conversation_id: int, client_id: str) -> tuple[Posted, str, str]:
@@ -291,8 +290,7 @@ def _post_in_one_statement(conversation: Conversation, draft: Draft) -> tuple[Po
     else:
         stored = store_message(conversation.pk, **draft.statement_fields())
     if stored is not None and stored.duplicate_of is not None:
-        existing = Message.objects.get(pk=stored.duplicate_of)
-        return Posted(existing, created=False), stored.status, stored.public_id
+        return _already_stored(stored)
     return _posted(conversation.pk, draft, stored)
 
 
