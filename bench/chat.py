@@ -405,8 +405,8 @@ async def drive(
     connect_started = time.perf_counter()
     await asyncio.gather(*(limited(n, c) for n, c in enumerate(scenario.citizens)))
     connect_seconds = time.perf_counter() - connect_started
-    # Steady state: every console has loaded all its chats (an agent's console sends each chat's
-    # summary and history on hello, one chat after another; here an agent has 100 chats, not 3).
+    # Steady state: every console has loaded all its chats (each chat's summary and history are
+    # sent on hello; here an agent has 100 chats, not 3).
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in consoles_loaded)), 600)
     consoles_seconds = time.perf_counter() - connect_started
     await asyncio.sleep(1)

@@ -35,7 +35,7 @@ from chat.protocol import (
 from chat.ratelimit import TokenBucket, connection_bucket, ip_allows
 from contactcentre import realtime
 from contactcentre.access import needs_second_factor
-from contactcentre.actions import record_audit_event
+from contactcentre.actions import record_audit_events
 from contactcentre.errors import ContactCentreError
 from contactcentre.models import ContactStatus, Outcome, User
 from contactcentre.roles import WORK_CONTACTS
@@ -389,24 +389,36 @@ class StaffConsumer(ProtocolConsumer):
                 "limits": {"max_chars": settings.CHAT_MAX_MESSAGE_CHARS},
             }
         )
-        for conversation in conversations:
-            after = seen.get(conversation.public_id, 0)
-            await self.attach(conversation, after if isinstance(after, int) else 0)
+        await self.attach_all([(c, _whole_number(seen.get(c.public_id, 0))) for c in conversations])
 
     async def attach(self, conversation: Conversation, after: int = 0) -> None:
-        """Start following a conversation: its summary, then its messages after ``after``."""
-        new = conversation.pk not in self.open
-        after = min(after, conversation.last_seq)
-        self.open[conversation.pk] = conversation.public_id
-        self.open_by_id[conversation.public_id] = conversation.pk
-        self.sent[conversation.pk] = min(after, self.sent.get(conversation.pk, after))
-        if new:
-            await self.channel_layer.group_add(
-                events.conversation_group(conversation.pk), self.channel_name
-            )
-        summary = await db(_summary)(conversation.pk, self.staff, audit=new)
-        await self.send_frame({"type": "conversation", **summary})
-        await self.catch_up(conversation.pk)
+        await self.attach_all([(conversation, after)])
+
+    async def attach_all(self, chats: list[tuple[Conversation, int]]) -> None:
+        """Start following conversations: each one's summary, then its messages after
+        ``after``, all read together once the console is in their groups (so no wake-up is
+        missed in between): a few queries for a console's hundred chats, not five a chat."""
+        new: list[int] = []
+        for conversation, after in chats:
+            pk = conversation.pk
+            after = min(after, conversation.last_seq)
+            if pk not in self.open:
+                new.append(pk)
+            self.open[pk] = conversation.public_id
+            self.open_by_id[conversation.public_id] = pk
+            self.sent[pk] = min(after, self.sent.get(pk, after))
+        for pk in new:
+            await self.channel_layer.group_add(events.conversation_group(pk), self.channel_name)
+        wanted = {conversation.pk: self.sent[conversation.pk] for conversation, _after in chats}
+        for chat in await db(_open_chats)(self.staff, wanted, new):
+            pk = chat.conversation.pk
+            summary = _summary_of(chat.conversation, self.staff, chat.unread)
+            await self.send_frame({"type": "conversation", **summary})
+            public_id = self.open.get(pk, "")
+            for message in chat.messages:
+                if message.seq > self.sent.get(pk, 0):
+                    await self.send_frame(message_frame(message, public_id, staff=True))
+                    self.sent[pk] = message.seq
 
     async def detach(self, pk: int) -> None:
         public_id = self.open.pop(pk, None)
@@ -599,13 +611,25 @@ def _chat_of_contact(public_id: object) -> Conversation | None:
     )
 
 
-def _summary(conversation_id: int, user: User, *, audit: bool = False) -> dict[str, Any]:
-    """A conversation as the console lists it. Opening its transcript is an audited view."""
+def _open_chats(user: User, after: dict[int, int], new: list[int]) -> list[selectors.ConsoleChat]:
+    """The chats a console opens (``selectors.console_chats``); opening a transcript on a
+    connection for the first time (``new``) is an audited view, one row a chat, one insert."""
+    chats = selectors.console_chats(user, after)
+    fresh = set(new)
+    opened = [chat.conversation.contact for chat in chats if chat.conversation.pk in fresh]
+    record_audit_events(user, "view_conversation", opened, via="console")
+    return chats
+
+
+def _summary(conversation_id: int, user: User) -> dict[str, Any]:
+    """A conversation as the console lists it, read again after a change."""
     conversation = Conversation.objects.select_related("contact", "contact__citizen", "agent").get(
         pk=conversation_id
     )
-    if audit:
-        record_audit_event(user, "view_conversation", conversation.contact, via="console")
+    return _summary_of(conversation, user, selectors.unread_count(conversation, user))
+
+
+def _summary_of(conversation: Conversation, user: User, unread: int) -> dict[str, Any]:
     citizen = conversation.contact.citizen
     return {
         "conversation": conversation.public_id,
@@ -615,7 +639,7 @@ def _summary(conversation_id: int, user: User, *, audit: bool = False) -> dict[s
         "language": conversation.language,
         "topic": conversation.contact.topic,
         "urgency": conversation.contact.urgency,
-        "unread": selectors.unread_count(conversation, user),
+        "unread": unread,
     }
 
 
@@ -642,6 +666,10 @@ def citizen_view(frame: dict[str, Any]) -> dict[str, Any]:
     if frame["kind"] != "citizen" and "client_id" in frame:
         frame = {k: v for k, v in frame.items() if k != "client_id"}
     return frame
+
+
+def _whole_number(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _client_id_or_none(frame: dict[str, Any]) -> str | None:

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from chat.actions.messages import hash_token
 from chat.errors import NotPermitted
@@ -202,6 +203,52 @@ def canned_responses(language: str | None = None) -> list[CannedResponse]:
     if language:
         responses = responses.filter(language=language)
     return list(responses.order_by("title"))
+
+
+@dataclass(frozen=True)
+class ConsoleChat:
+    """A chat as a console opens it: the conversation, the user's unread count in it, and the
+    messages after what the console already has (at most ``REPLAY_LIMIT``)."""
+
+    conversation: Conversation
+    unread: int
+    messages: list[Message]
+
+
+def console_chats(user: User, after: dict[int, int]) -> list[ConsoleChat]:
+    """What a console needs to show the conversations ``after`` names (conversation pk -> the
+    last seq the console has), in that order, read after the console has joined their groups:
+    three queries however many chats, so a supervisor's console with a hundred opens as fast as
+    an agent's with three. Staff see every kind and sequence numbers never skip, so a chat's
+    next ``REPLAY_LIMIT`` messages are those numbered up to ``after + REPLAY_LIMIT``."""
+    if not after:
+        return []
+    loaded = Conversation.objects.select_related("contact", "contact__citizen", "agent").in_bulk(
+        list(after)
+    )
+    conversations = [loaded[pk] for pk in after if pk in loaded]
+    seen = Participant.objects.filter(
+        conversation=OuterRef("conversation_id"), user=user, left_at__isnull=True
+    ).values("seen_seq")[:1]
+    unseen = Message.objects.filter(
+        conversation_id__in=list(loaded), seq__gt=Coalesce(Subquery(seen), 0)
+    )
+    unread = dict(
+        unseen.order_by()
+        .values("conversation_id")
+        .annotate(n=Count("pk"))
+        .values_list("conversation_id", "n")
+    )
+    wanted = Q()
+    for c in conversations:
+        start = after[c.pk]
+        wanted |= Q(conversation_id=c.pk, seq__gt=start, seq__lte=start + REPLAY_LIMIT)
+    messages: dict[int, list[Message]] = {c.pk: [] for c in conversations}
+    if conversations:
+        rows = Message.objects.filter(wanted).select_related("author").order_by("seq")
+        for message in rows:
+            messages[message.conversation_id].append(message)
+    return [ConsoleChat(c, unread.get(c.pk, 0), messages[c.pk]) for c in conversations]
 
 
 def unread_count(conversation: Conversation, user: User) -> int:

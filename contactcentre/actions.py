@@ -3,6 +3,7 @@ transaction; the apps call these rather than saving ``Contact`` themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -143,4 +144,26 @@ def record_audit_event(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         detail=detail,
+    )
+
+
+def record_audit_events(
+    actor: User | None,
+    action: str,
+    objs: Sequence[Any],
+    **detail: Any,
+) -> list[AuditEvent]:
+    """The same read of several objects (a console opening all its chats): one insert."""
+    if not objs:
+        return []
+    who = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=who,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            detail=detail,
+        )
+        for obj in objs
     )

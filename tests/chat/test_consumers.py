@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from chat import actions, selectors
 from chat.models import Conversation, Message, MessageKind
@@ -487,4 +488,61 @@ async def test_supervisor_joins_a_live_chat(bot: FakeBot, queues: Any):
     )
     await citizen.receive_until(is_type("message", body="Hi from Priya"))
     await citizen.close()
+    await console.close()
+
+
+async def test_a_console_with_many_chats_gets_each_summary_and_what_it_missed_on_hello(
+    bot: FakeBot, queues: Any
+):
+    supervisor = await db_async(StaffFactory)(role=Role.SUPERVISOR, first_name="Priya")
+
+    def joined_chats() -> list[Conversation]:
+        chats = []
+        for n in range(4):
+            conversation = actions.start_conversation(citizen=None).conversation
+            for m in range(2):
+                body = f"chat {n} line {m}"
+                actions.post_citizen_message(conversation, body=body, client_id=f"c{m}")
+            actions.join_as_supervisor(conversation, supervisor, timezone.now())
+            chats.append(conversation)
+        return chats
+
+    chats = await db_async(joined_chats)()  # three messages each: two lines and the join
+    ids = [str(c.public_id) for c in chats]
+    console = await staff_client(supervisor)
+    await console.connect()
+    # It had seen everything of the first chat and one message of the second.
+    welcome = await say_hello(console, seen={ids[0]: 3, ids[1]: 1})
+    assert welcome["conversations"] == ids
+    frames = await console.receive_until(
+        lambda f: f["type"] == "message" and f["conversation"] == ids[3] and f["seq"] == 3
+    )
+    opened = [
+        (f["conversation"], f["type"], f.get("seq"))
+        for f in frames
+        if f["type"] in ("conversation", "message")
+    ]
+    assert opened == [
+        (ids[0], "conversation", None),
+        (ids[1], "conversation", None),
+        (ids[1], "message", 2),
+        (ids[1], "message", 3),
+        (ids[2], "conversation", None),
+        *((ids[2], "message", seq) for seq in (1, 2, 3)),
+        (ids[3], "conversation", None),
+        *((ids[3], "message", seq) for seq in (1, 2, 3)),
+    ]
+    summaries = [f for f in frames if f["type"] == "conversation"]
+    assert [s["unread"] for s in summaries] == [3, 3, 3, 3]
+    assert all(s["accepted"] is False and s["last_seq"] == 3 for s in summaries)
+    # Every chat opened on this connection is an audited view.
+    audited = await db_async(
+        lambda: AuditEvent.objects.filter(actor=supervisor, action="view_conversation").count()
+    )()
+    assert audited == 4
+    # The console follows every chat it opened.
+    await db_async(actions.post_citizen_message)(chats[2], body="one more", client_id="c9")
+    more = await console.receive_until(is_type("message", body="one more"))
+    assert more[-1]["conversation"] == ids[2]
+    assert more[-1]["seq"] == 4
     await console.close()
