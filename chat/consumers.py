@@ -283,12 +283,12 @@ class CitizenConsumer(ProtocolConsumer):
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
-        frame = event.get("message")
-        if seq == self.sent_seq + 1 and frame is not None:
+        text = event.get("text")
+        if seq == self.sent_seq + 1 and text is not None:
             # The next in sequence, stored before this event was sent: no need to read it.
             self.sent_seq = seq
-            if frame["kind"] in CITIZEN_KINDS:
-                await self.send_frame(citizen_view(frame))
+            if event["kind"] in CITIZEN_KINDS:
+                await self.send(text_data=event.get("citizen_text", text))
         elif seq > self.sent_seq:
             await self.catch_up(upto=seq)
 
@@ -554,10 +554,10 @@ class StaffConsumer(ProtocolConsumer):
         seq = event["seq"]
         if pk not in self.open or seq <= self.sent.get(pk, 0):
             return
-        frame = event.get("message")
-        if seq == self.sent.get(pk, 0) + 1 and frame is not None:
+        text = event.get("text")
+        if seq == self.sent.get(pk, 0) + 1 and text is not None:
             self.sent[pk] = seq
-            await self.send_frame(frame)
+            await self.send(text_data=text)
         else:
             await self.catch_up(pk)
 
@@ -659,13 +659,6 @@ def _transfer(conversation: Conversation, user: User, frame: dict[str, Any]) -> 
 
 
 CITIZEN_KINDS = frozenset(CITIZEN_VISIBLE_KINDS)
-
-
-def citizen_view(frame: dict[str, Any]) -> dict[str, Any]:
-    """A staff message frame as the citizen gets it: only their own client ids."""
-    if frame["kind"] != "citizen" and "client_id" in frame:
-        frame = {k: v for k, v in frame.items() if k != "client_id"}
-    return frame
 
 
 def _whole_number(value: object) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat.protocol import citizen_view, dumps
 from contactcentre.realtime import send_event_on_commit
 
 # Supervisors' live view: every conversation whose state changes.
@@ -27,11 +28,17 @@ def message_posted_event(
     conversation_id: int, seq: int, frame: dict[str, Any] | None = None
 ) -> tuple[str, dict[str, Any]]:
     """The group and event that say message ``seq`` was stored. ``frame``: the stored message as
-    staff see it, so a consumer that has everything up to ``seq - 1`` can send it without a
-    read. One that has a gap reads from the database."""
+    staff see it, carried as the JSON text to send (``text``, and ``citizen_text`` where the
+    citizen's copy differs), so a consumer that has everything up to ``seq - 1`` sends it as it
+    is, without a read and without encoding it again for every reader. One that has a gap
+    reads from the database."""
     event: dict[str, Any] = {"type": "chat.message", "conversation": conversation_id, "seq": seq}
     if frame is not None:
-        event["message"] = frame
+        event["kind"] = frame["kind"]
+        event["text"] = dumps(frame)
+        citizens_see = citizen_view(frame)
+        if citizens_see is not frame:
+            event["citizen_text"] = dumps(citizens_see)
     return conversation_group(conversation_id), event
 
 

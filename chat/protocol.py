@@ -115,5 +115,13 @@ def message_frame(message: Message, conversation: str, *, staff: bool) -> dict[s
     return frame
 
 
+def citizen_view(frame: dict[str, Any]) -> dict[str, Any]:
+    """A staff message frame as the citizen gets it: only their own client ids (the frame
+    itself when nothing differs)."""
+    if frame["kind"] != MessageKind.CITIZEN and "client_id" in frame:
+        return {k: v for k, v in frame.items() if k != "client_id"}
+    return frame
+
+
 def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
