@@ -4,8 +4,9 @@ PostgreSQL and Redis, and a baseline measured in the same run: a minimal relay w
 message pattern.
 
 Prints one JSON object: connections held, messages per second, citizen→agent latency p50, p95
-and p99, lost and duplicated counts and the servers' CPU time per message, for ours and the
-baseline, their ratios, and the largest number of idle connections one Daphne process held.
+and p99, lost and duplicated counts and CPU time per message (the servers', the database
+backends' and the bench's own clients'), for ours and the baseline, their ratios, and the
+largest number of idle connections one Daphne process held.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contactcentre_bench \\
     REDIS_URL=redis://127.0.0.1:6379/0 \\
@@ -234,6 +235,27 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def database_pids() -> list[int]:
+    """The PostgreSQL backends serving the bench's database now (the Daphnes' async pools, which
+    stay open; a worker thread's connection closes after each call and is not counted)."""
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    ) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
+def cpu_seconds_of_live(pids: list[int]) -> float:
+    """``cpu_seconds`` of those still running."""
+    return sum(cpu_seconds([pid]) for pid in pids if os.path.exists(f"/proc/{pid}/stat"))
+
+
 def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -269,6 +291,8 @@ async def open_socket(port: int, path: str, cookie: str = "") -> Any:
                 max_queue=None,
                 ping_interval=None,
                 open_timeout=60,
+                # Daphne never compresses: nor does the relay, and the clients do not offer it.
+                compression=None,
             )
         except OSError:
             await asyncio.sleep(0.2 * (attempt + 1))
@@ -353,6 +377,7 @@ async def drive(
     reply_every: int,
     server_pids: list[int],
     warmup: float,
+    with_database: bool,
 ) -> dict[str, Any]:
     """Connect everyone, send ``rate`` citizen messages a second for ``warmup`` seconds and then
     for ``seconds`` more, then wait for stragglers and count. Only messages sent after the
@@ -417,12 +442,16 @@ async def drive(
     tick = 0.01
     timed_from: float | None = None
     timed_sent = timed_replies = 0
-    cpu_before = 0.0
+    cpu_before = client_cpu_before = db_cpu_before = 0.0
+    db_pids: list[int] = []
     while (elapsed := time.perf_counter() - started) < warmup + seconds:
         if timed_from is None and elapsed >= warmup:
             timed_from = time.perf_counter()
             timed_sent, timed_replies = sent, len(tally.replies_sent)
             cpu_before = cpu_seconds(server_pids)
+            client_cpu_before = time.process_time()
+            db_pids = await asyncio.to_thread(database_pids) if with_database else []
+            db_cpu_before = cpu_seconds_of_live(db_pids)
         due = int(elapsed * rate) - sent
         for _ in range(max(due, 0)):
             socket, _citizen = citizens[rng.randrange(len(citizens))]
@@ -456,6 +485,8 @@ async def drive(
         await asyncio.sleep(0.2)
     drain_seconds = time.perf_counter() - started - send_seconds
     server_cpu = cpu_seconds(server_pids) - cpu_before
+    client_cpu = time.process_time() - client_cpu_before
+    db_cpu = cpu_seconds_of_live(db_pids) - db_cpu_before
     held = sum(1 for s, _c in citizens if s.state.name == "OPEN") + sum(
         1 for s in agents if s.state.name == "OPEN"
     )
@@ -464,6 +495,7 @@ async def drive(
     await asyncio.gather(
         *(s.close() for s, _c in citizens), *(s.close() for s in agents), return_exceptions=True
     )
+    timed_messages = max(sent - timed_sent + len(tally.replies_sent) - timed_replies, 1)
     delivered = len(tally.received)
     duplicated = sum(count - 1 for count in tally.received.values()) + sum(
         count - 1 for count in tally.replies_received.values()
@@ -493,10 +525,11 @@ async def drive(
         "duplicated": duplicated,
         "errors": tally.errors,
         "drain_seconds": round(drain_seconds, 1),
-        "server_cpu_ms_per_message": round(
-            server_cpu * 1000 / max(sent - timed_sent + len(tally.replies_sent) - timed_replies, 1),
-            3,
-        ),
+        "server_cpu_ms_per_message": round(server_cpu * 1000 / timed_messages, 3),
+        "database_cpu_ms_per_message": round(db_cpu * 1000 / timed_messages, 3)
+        if with_database
+        else None,
+        "bench_clients_cpu_ms_per_message": round(client_cpu * 1000 / timed_messages, 3),
     }
 
 
@@ -517,6 +550,7 @@ async def idle_connections(port: int, pid: int, limit: int) -> dict[str, Any]:
                     origin=f"http://{HOST}:{port}",  # type: ignore[arg-type]
                     ping_interval=None,
                     open_timeout=30,
+                    compression=None,
                 )
                 await socket.send(json.dumps({"type": "hello", "v": 1}))
                 await asyncio.wait_for(socket.recv(), 30)
@@ -593,6 +627,7 @@ def main() -> int:
                     args.reply_every,
                     [process.pid for process in processes],
                     args.warmup,
+                    with_database=True,
                 )
             )
             if args.idle:
@@ -612,6 +647,7 @@ def main() -> int:
                     args.reply_every,
                     [process.pid for process in relay],
                     args.warmup,
+                    with_database=False,
                 )
             )
         finally:

@@ -68,7 +68,8 @@ async def relay(socket: ServerConnection) -> None:
 
 
 async def main(host: str, port: int) -> None:
-    async with serve(relay, host, port, max_queue=None, ping_interval=None):
+    # No per-message compression: Daphne has none either.
+    async with serve(relay, host, port, max_queue=None, ping_interval=None, compression=None):
         await asyncio.Future()
 
 
