@@ -175,13 +175,13 @@ if REDIS_URL:
     if env.choice("CHANNEL_LAYER", ("pubsub", "lists"), "pubsub") == "pubsub":
         # Redis publish/subscribe: a wake-up is one PUBLISH, and each process reads every
         # wake-up for its consumers from one subscription. At most once, which is all a
-        # wake-up needs (anything missed is read from the database). Publishing waits for
-        # Redis one message at a time per connection, so the layer gets several "shards" on
-        # the same server: each a connection with its own subscription.
+        # wake-up needs (anything missed is read from the database). The subscriptions are
+        # spread over several connections ("shards") on the same server; wake-ups are
+        # published, pipelined, on one lean connection per process (contactcentre.realtime).
         _shards = env.number("CHANNEL_LAYER_CONNECTIONS", 4, minimum=1)
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "BACKEND": "contactcentre.realtime.PubSubChannelLayer",
                 "CONFIG": {
                     "hosts": [{"address": REDIS_URL} for _ in range(_shards)],
                     "prefix": _layer_prefix,

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
 from chat import chatbot, ratelimit
-from contactcentre import asyncdb
+from contactcentre import asyncdb, realtime
 from contactcentre.models import User
 from routing.models import AgentProfile, Queue
 from tests.routing.factories import AgentFactory, QueueFactory
@@ -26,10 +27,13 @@ QUEUES = ("general", "identity", "fraud", "accessibility", "welsh")
 @pytest_asyncio.fixture(autouse=True)
 async def _close_loop_connections() -> Any:
     """The test's event loop ends with it: close the connections consumers opened on it (the
-    async database pool, the Redis client of the per-IP limit)."""
+    async database pool, the Redis client of the per-IP limit, the layer's publisher)."""
     yield
     await asyncdb.close()
     await ratelimit.close()
+    layer = get_channel_layer()
+    if isinstance(layer, realtime.PubSubChannelLayer):
+        await layer.close_publisher()
 
 
 @pytest.fixture

@@ -120,3 +120,59 @@ def test_collected_events_are_kept_for_the_caller_in_order_and_only_if_committed
             await layer.group_discard(group, channel)
 
     assert [event["n"] for event in asyncio.run(scenario())] == [1, 2, 3]
+
+
+def test_the_layer_publishes_on_a_connection_of_its_own_in_order_and_reconnects(
+    redis_server: str,
+) -> None:
+    layer = realtime.PubSubChannelLayer(
+        hosts=[{"address": redis_server}], prefix=f"test-{uuid.uuid4().hex[:8]}"
+    )
+
+    async def scenario() -> list[object]:
+        channel = await layer.new_channel()
+        await layer.group_add("conversation.1", channel)
+        try:
+            await asyncio.gather(
+                *(layer.group_send("conversation.1", {"type": "t", "n": n}) for n in range(200))
+            )
+            received = [
+                (await asyncio.wait_for(layer.receive(channel), 5))["n"] for _ in range(200)
+            ]
+            # The connection drops (Redis restarted): the next wake-up opens another.
+            publisher = layer._publisher()
+            assert publisher.connection is not None
+            assert publisher.connection.transport is not None
+            publisher.connection.transport.close()
+            await asyncio.sleep(0.05)
+            await layer.group_send("conversation.1", {"type": "t", "n": "after"})
+            await layer.send(channel, {"type": "t", "n": "direct"})
+            for _ in range(2):
+                received.append((await asyncio.wait_for(layer.receive(channel), 5))["n"])
+            return received
+        finally:
+            await layer.group_discard("conversation.1", channel)
+            await layer.close_publisher()
+            await layer.flush()
+
+    assert asyncio.run(scenario()) == [*range(200), "after", "direct"]
+
+
+def test_the_layer_raises_when_redis_refuses_or_cannot_be_reached(redis_server: str) -> None:
+    from tests.conftest import free_port
+
+    unreachable = realtime.PubSubChannelLayer(
+        hosts=[{"address": f"redis://127.0.0.1:{free_port()}"}]
+    )
+    # This Redis has no password: AUTH is answered with an error.
+    host = redis_server.split("://", 1)[1]
+    refused = realtime.PubSubChannelLayer(hosts=[{"address": f"redis://someone:wrong@{host}"}])
+
+    async def scenario() -> None:
+        with pytest.raises(ConnectionRefusedError):
+            await unreachable.group_send("g", {"type": "t"})
+        with pytest.raises(ConnectionError, match=r"(?i)auth|password"):
+            await refused.group_send("g", {"type": "t"})
+        await refused.close_publisher()
+
+    asyncio.run(scenario())

@@ -66,7 +66,7 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
-    assert '"layer": "channels_redis.pubsub.RedisPubSubChannelLayer"' in result.stdout
+    assert '"layer": "contactcentre.realtime.PubSubChannelLayer"' in result.stdout
     assert '"CELERY_TASK_ALWAYS_EAGER": "False"' in result.stdout
     assert "smtp.EmailBackend" in result.stdout
 
