@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contactcentre.errors import NotPermitted
 from contactcentre.models import ContactStatus, User
@@ -90,18 +91,43 @@ def submissions_of_citizen(citizen: User) -> QuerySet[Submission]:
 
 
 def submission_for_citizen(reference: str, user: User | None, session: SessionBase) -> Submission:
-    """A submission the citizen may see: their own when signed in, or one this browser sent
-    or proved (reference and email) on the tracking page."""
+    """A submission the citizen may see: their own when signed in, one this browser sent (made
+    from an anonymous draft the session holds, as ``draft_for`` allows), or one it proved
+    (reference and email) on the tracking page.
+
+    Sending a form does not write the session (a read, an update and a commit of their own on
+    every submit): the draft the session already holds is the proof, checked in the same
+    query as the submission is read."""
+    from_this_browser = Draft.objects.filter(
+        idempotency_key=OuterRef("idempotency_key"),
+        citizen_id__isnull=True,
+        public_id__in=_session_draft_ids(session),
+    )
     submission = (
-        Submission.objects.select_related("form", "contact").filter(reference=reference).first()
+        Submission.objects.select_related("form", "contact")
+        .annotate(sent_from_this_browser=Exists(from_this_browser))
+        .filter(reference=reference)
+        .first()
     )
     if submission is None:
         raise NotPermitted("No such request.")
     if user is not None and user.is_authenticated and submission.citizen_id == user.pk:
         return submission
+    if getattr(submission, "sent_from_this_browser", False):
+        return submission
     if submission.reference in session.get(SESSION_SUBMISSIONS, []):
         return submission
     raise NotPermitted("Not your request.")
+
+
+def _session_draft_ids(session: SessionBase) -> list[uuid.UUID]:
+    ids = []
+    for value in session.get(SESSION_DRAFTS, []):
+        try:
+            ids.append(uuid.UUID(value))
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return ids
 
 
 def find_for_tracking(reference: str, email: str) -> Submission | None:

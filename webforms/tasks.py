@@ -10,19 +10,26 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from webforms import publisher
 from webforms.actions import drafts, inbox, intake, outbox
 
 logger = logging.getLogger(__name__)
 
 
-def queue_after_commit(task: Any, object_id: int) -> None:
-    """Queue ``task(object_id)`` once the transaction commits. If the broker cannot be reached
-    the work is already safe in the database: log it and leave it to the sweep, rather than
-    fail the citizen's request after the commit."""
+def queue_after_commit(task: Any, object_id: int, *, batch_task: Any = None) -> None:
+    """Queue ``task(object_id)`` once the transaction commits. The request does not wait for
+    the broker: the background publisher (``webforms.publisher``) sends it, with others of
+    its kind as one ``batch_task`` message when given. If the broker cannot be reached the
+    work is already safe in the database: it is logged and left to the sweep, rather than
+    fail the citizen's request after the commit. Eager Celery (tests, the demo) runs it at
+    once, in the committing thread."""
+    from contactcentre.celery import app
 
     def send() -> None:
+        if not app.conf.task_always_eager:
+            publisher.hand_over(task, object_id, batch_task=batch_task)
+            return
         try:
-            # No publish retries: with the broker down, answer the citizen at once.
             task.apply_async((object_id,), retry=False)
         except Exception:
             logger.warning("Broker unavailable: %s(%s) left to the sweep", task.name, object_id)
@@ -33,6 +40,22 @@ def queue_after_commit(task: Any, object_id: int) -> None:
 @shared_task(max_retries=10, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
 def process_submission(submission_id: int) -> None:
     intake.process_submission(submission_id, now=timezone.now())
+
+
+@shared_task(max_retries=10, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
+def process_submissions(submission_ids: list[int]) -> None:
+    """``process_submission`` for several submissions published together. One that fails is
+    queued again on its own, with ``process_submission``'s retries and backoff; the others
+    are not held back by it. Run twice (a worker killed mid-batch), it redoes nothing."""
+    failed = []
+    for submission_id in submission_ids:
+        try:
+            intake.process_submission(submission_id, now=timezone.now())
+        except Exception:
+            logger.exception("Submission %s failed in a batch: retried on its own", submission_id)
+            failed.append(submission_id)
+    for submission_id in failed:
+        process_submission.apply_async((submission_id,), countdown=2)
 
 
 @shared_task(

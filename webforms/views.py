@@ -264,7 +264,7 @@ def check(request: HttpRequest, slug: str, draft_id: str) -> HttpResponse:
             submission = intake.submit_draft(draft, citizen=_user(request), now=timezone.now())
         except intake.NotReadyToSubmit:
             raise Http404 from None
-        remember_in_session(request.session, SESSION_SUBMISSIONS, submission.reference)
+        # Nothing to remember in the session: the draft it holds lets it see the submission.
         return redirect("webforms:confirmation", reference=submission.reference)
     missing = missing_answers(draft.form, draft.answers)
     if missing:

@@ -1,0 +1,96 @@
+"""The one-statement submit on PostgreSQL stores exactly what the ORM path stores, moves the
+draft's attachments, and a draft sent twice at once still makes one submission."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from contactcentre.models import Contact
+from tests.factories import UserFactory
+from tests.webforms.factories import DraftFactory
+from webforms.actions import intake
+from webforms.models import Attachment, Draft, DraftStatus, Submission
+
+pytestmark = pytest.mark.django_db
+# Differ between any two submissions by design.
+OWN = {"id", "reference", "idempotency_key", "contact", "public_id"}
+
+
+def _with_file(draft: Draft, name: str) -> Draft:
+    Attachment.objects.create(
+        draft=draft,
+        original_name="letter.pdf",
+        stored_name=name,
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+    )
+    return draft
+
+
+def _rows(submission: Submission) -> tuple[dict[str, Any], dict[str, Any], int]:
+    stored = Submission.objects.get(pk=submission.pk)
+    contact = Contact.objects.get(pk=stored.contact_id)
+    rows = (
+        {k: v for k, v in model_to_dict(stored).items() if k not in OWN},
+        {k: v for k, v in model_to_dict(contact).items() if k not in OWN},
+        stored.attachments.count(),
+    )
+    assert contact.created_at is not None
+    return rows
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_statement_stores_what_the_orm_stores(
+    catalogue: None, postgres: None, signed_in: bool
+) -> None:
+    citizen = UserFactory() if signed_in else None
+    now = timezone.now()
+    by_orm = intake._submit_with_orm(
+        _with_file(DraftFactory(citizen=citizen), "a.pdf"),
+        reference="GS-2345-6789",
+        citizen=citizen,
+        now=now,
+    )
+    draft = _with_file(DraftFactory(citizen=citizen), "b.pdf")
+    in_one = intake._submit_in_one_statement(draft, "GS-3456-789A", citizen, now)
+    assert _rows(in_one) == _rows(by_orm)
+    assert _rows(in_one)[2] == 1  # the attachment moved to the submission
+    assert Draft.objects.get(pk=draft.pk).status == DraftStatus.SUBMITTED
+    # The objects handed back are the stored rows, as the ORM path's are.
+    assert in_one.contact.public_id == Contact.objects.get(pk=in_one.contact_id).public_id
+    assert in_one.reference == Submission.objects.get(pk=in_one.pk).reference
+    assert not in_one._state.adding
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_sent_twice_at_once_makes_one_submission(catalogue: None, postgres: None) -> None:
+    draft = DraftFactory()
+    results: list[Any] = []
+    start = threading.Barrier(4)
+
+    def send() -> None:
+        try:
+            start.wait()
+            results.append(
+                intake.submit_draft(
+                    Draft.objects.get(pk=draft.pk), citizen=None, now=timezone.now()
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4
+    assert {r.pk for r in results} == {Submission.objects.get().pk}
+    assert Contact.objects.count() == 1
