@@ -661,6 +661,7 @@ def main() -> int:
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    figures["load_average"] = os.getloadavg()
     if args.no_baseline:
         print(json.dumps(figures))
         return 0
@@ -677,7 +678,6 @@ def main() -> int:
     import websockets
 
     figures["websockets_version"] = websockets.__version__
-    figures["load_average"] = os.getloadavg()
     print(json.dumps(figures))
     return 0
 
