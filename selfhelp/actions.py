@@ -6,12 +6,14 @@ refreshes the search vectors and tells every process's chatbot index to rebuild.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
 
@@ -30,10 +32,13 @@ from selfhelp.models import (
     BotOutcome,
     ExampleQuestion,
     ExampleSource,
+    TextMeaning,
     UnansweredSearch,
 )
 from selfhelp.selectors import bump_guidance_version, search_config
 from selfhelp.welsh import normalise_welsh
+
+logger = logging.getLogger(__name__)
 
 DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content"
 MAX_EXAMPLE_CHARS = 500
@@ -328,3 +333,18 @@ def remove_translation(translation: ArticleTranslation) -> None:
 def remove_example_question(example: ExampleQuestion) -> None:
     example.delete()
     bump_guidance_version()
+
+
+def store_text_meanings(vectors: dict[str, np.ndarray]) -> None:
+    """Keep the chatbot's newly computed sentence vectors (``TextMeaning``, a cache) for other
+    processes. Best effort: a database that refuses (read-only, a broken transaction) only
+    means another process computes them again."""
+    rows = [
+        TextMeaning(key=key, vector=np.asarray(vector, dtype="<f4").tobytes())
+        for key, vector in vectors.items()
+    ]
+    try:
+        with transaction.atomic():
+            TextMeaning.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    except DatabaseError as error:
+        logger.warning("Could not keep the chatbot's sentence vectors (%s).", error)

@@ -199,3 +199,19 @@ class BotConversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id}: {self.outcome}"
+
+
+class TextMeaning(models.Model):
+    """The chatbot's sentence-model vector of one guidance text (a title, an example question,
+    a summary, a sentence of a body), keyed by a digest of the model's name and the text.
+
+    A cache, not guidance: it lets a new process skip computing what another already has
+    (``chat.chatbot.index``). Emptying the table only costs the next index build some time.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    vector = models.BinaryField()  # float32 values, little-endian
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

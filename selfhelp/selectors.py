@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -25,6 +27,7 @@ from selfhelp.models import (
     ArticleStatus,
     ArticleTranslation,
     ExampleQuestion,
+    TextMeaning,
     UnansweredSearch,
 )
 from selfhelp.topics import TOPIC_ORDER, topic_name
@@ -336,3 +339,18 @@ def bot_containment() -> Containment:
     return Containment(
         counts["total"], counts["contained"], counts["handed_over"], counts["abandoned"]
     )
+
+
+# Keys per query when reading stored text meanings (SQLite allows 32,766 parameters).
+MEANINGS_PER_QUERY = 2_000
+
+
+def text_meanings(keys: Collection[str]) -> dict[str, np.ndarray]:
+    """The stored sentence-model vectors of these texts (see ``TextMeaning``), by key."""
+    found: dict[str, np.ndarray] = {}
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), MEANINGS_PER_QUERY):
+        rows = TextMeaning.objects.filter(key__in=wanted[start : start + MEANINGS_PER_QUERY])
+        for key, vector in rows.values_list("key", "vector"):
+            found[key] = np.frombuffer(bytes(vector), dtype="<f4").copy()
+    return found

@@ -134,7 +134,8 @@ def _about_another_organisation(folded: str, index: GuidanceIndex) -> bool:
         return False
     english = index.languages.get("en")
     headline = english.headline_words if english is not None else frozenset()
-    return not all(word in headline for word in english_words(named))
+    # Its own words, not rewritten through the lexicon ("universal credit" means benefits).
+    return not all(word in headline for word in fold(named).split())
 
 
 # --- Fixed replies and hand-overs --------------------------------------------------------
@@ -332,6 +333,11 @@ MEANING_FROM = 0.1
 MEANING_FULL = 0.5
 MEANING_TRUSTED = 0.2
 DOUBT_FLOOR = 0.4
+# The sentence model vouches for a question whose words the guidance does not know (``understood``)
+# when the best article's meaning is at least MEANING_VOUCHES and one of its pieces is at least
+# VOUCH_CLOSENESS close (raw cosine). No out-of-scope development question came near both.
+MEANING_VOUCHES = 0.4
+VOUCH_CLOSENESS = 0.6
 
 
 def strength_of(words: float, meaning: float, *, has_meaning: bool = True) -> float:
@@ -365,7 +371,30 @@ def confidence_of(ranking: Ranking) -> float:
     separation = min(ranking.margin() / 0.1, 1.0)
     # One meaningful word ("problem", "app") rarely says enough to be sure.
     vagueness = 0.7 if ranking.content_words <= 1 else 1.0
-    return strength * ranking.coverage**2 * (0.75 + 0.25 * separation) * vagueness
+    return strength * coverage_of(ranking) ** 2 * (0.75 + 0.25 * separation) * vagueness
+
+
+def coverage_of(ranking: Ranking) -> float:
+    """How much of the question the bot understood: the share of its words the guidance knows
+    or, with the sentence model, how close its meaning is to the best article's, whichever is
+    more. The sentence model reads slang and words the guidance never uses ("do I actually
+    need it", "moan about how I was treated"); averaged word vectors are not trusted so far."""
+    top = ranking.top
+    if not ranking.by_sentences or top is None:
+        return ranking.coverage
+    return max(ranking.coverage, min(top.meaning / MEANING_FULL, 1.0))
+
+
+def understood(ranking: Ranking) -> bool:
+    """Does the sentence model vouch for the question being about the best article, whatever
+    its words? Close in meaning as a whole and to one title, example or sentence of it."""
+    top = ranking.top
+    return (
+        ranking.by_sentences
+        and top is not None
+        and top.meaning >= MEANING_VOUCHES
+        and ranking.closeness >= VOUCH_CLOSENESS
+    )
 
 
 def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotReply:
@@ -374,8 +403,7 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
     if (
         top is None
         or ranking.content_words == 0
-        or ranking.coverage < MIN_COVERAGE
-        or not ranking.key_words
+        or ((ranking.coverage < MIN_COVERAGE or not ranking.key_words) and not understood(ranking))
     ):
         return _out_of_scope(confidence, language)
     if confidence < LOW and in_scope(ranking):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from chat.chatbot import semantic
+from chat.chatbot import semantic, sentence_model
 from chat.chatbot.text import document_terms, english_words, fold, welsh_terms
 from selfhelp.selectors import GuidanceText, guidance_fingerprint, guidance_version
 
@@ -56,6 +56,17 @@ class Meaning:
     sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
+@dataclass(frozen=True)
+class SentenceMeaning:
+    """The sentence model's vectors (see ``sentence_model``): one row per title and example
+    question (row for row with ``LanguageIndex.short_article``), one per summary and one per
+    body sentence (row for row with ``LanguageIndex.sentence_article``)."""
+
+    short: np.ndarray
+    summaries: np.ndarray
+    sentences: np.ndarray
+
+
 @dataclass
 class LanguageIndex:
     """Everything needed to rank one language's articles for a query."""
@@ -82,6 +93,8 @@ class LanguageIndex:
     # Meaning vectors, row for row with short_article, one per article, and row for row with
     # section_article; None without the model (and for Welsh, which it was not trained on).
     meaning: Meaning | None = None
+    # The sentence model's vectors: None without the model, and for Welsh.
+    sentence_meaning: SentenceMeaning | None = None
     # Built on first use by the ranker, and dropped with the index.
     # Words of titles, slugs and example questions: what managers say the guidance is about.
     headline_words: frozenset[str] = frozenset()
@@ -149,12 +162,14 @@ def build_language_index(
     sentence_texts: list[str] = []
     sentence_article: list[int] = []
     meaning = None
+    sentence_meaning = None
     if language == "en":
         for i, t in enumerate(texts):
             for sentence in sentences_of(t.body):
                 sentence_texts.append(sentence)
                 sentence_article.append(i)
         meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
+        sentence_meaning = _sentence_meaning(short_texts, summaries, sentence_texts)
     return LanguageIndex(
         language=language,
         slugs=[t.slug for t in texts],
@@ -174,6 +189,7 @@ def build_language_index(
         sentence_article=np.array(sentence_article, dtype=np.int64),
         words=words,
         meaning=meaning,
+        sentence_meaning=sentence_meaning,
         headline_words=frozenset(headline_words),
     )
 
@@ -187,6 +203,38 @@ def _meaning(
     first, second = len(short), len(short) + len(summaries)
     third = second + len(sections)
     return Meaning(vectors[:first], vectors[first:second], vectors[second:third], vectors[third:])
+
+
+def _sentence_meaning(
+    short: list[str], summaries: list[str], sentences: list[str]
+) -> SentenceMeaning | None:
+    model = sentence_model.encoder()
+    if model is None:
+        return None
+    texts = [*short, *summaries, *sentences]
+    stored_meanings(model, texts)
+    vectors = model.encode(texts)
+    first, second = len(short), len(short) + len(summaries)
+    return SentenceMeaning(vectors[:first], vectors[first:second], vectors[second:])
+
+
+def stored_meanings(model: sentence_model.Encoder, texts: Sequence[str]) -> None:
+    """Fill the model's cache from the vectors kept in the database, and keep there the ones
+    this process has to compute: a new process (a restart, ``manage.py ask``) then computes
+    only what no process has seen before."""
+    from selfhelp.actions import store_text_meanings
+    from selfhelp.selectors import text_meanings
+
+    keys = {sentence_model.digest(text): text for text in texts}
+    wanted = set(keys) - model.known(keys)
+    if not wanted:
+        return
+    model.remember(text_meanings(wanted))
+    missing = [keys[key] for key in wanted - model.known(wanted)]
+    if missing:
+        store_text_meanings(
+            dict(zip(map(sentence_model.digest, missing), model.encode(missing), strict=True))
+        )
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

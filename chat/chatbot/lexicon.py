@@ -146,6 +146,11 @@ PHRASES: dict[str, str] = {
     "screenreader": "screen reader accessibility",
     "cymraeg": "welsh",
     "yn gymraeg": "welsh",
+    # Benefits by name: the guidance speaks of "benefits and pensions" as a kind of service.
+    "universal credit": "benefits",
+    "child benefit": "benefits",
+    "pension credit": "benefits pensions",
+    "state pension": "pensions",
 }
 
 # Phrases that only mean this when said to the service, so they are rewritten in citizens'

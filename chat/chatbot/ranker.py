@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from chat.chatbot import semantic
+from chat.chatbot import semantic, sentence_model
 from chat.chatbot.index import FIELD_WEIGHTS, K1, GuidanceIndex, LanguageIndex
 from chat.chatbot.lexicon import PHRASES, WORDS
 from chat.chatbot.text import (
@@ -56,6 +56,13 @@ WEIGHTS = {
 # texts are rarely closer than that.
 MEANING_PARTS = {"short": 0.4, "summary": 0.2, "sections": 0.2, "sentences": 0.2}
 MEANING_FLOOR = 0.2
+# The sentence model (``sentence_model``), when it is there, is the meaning signal instead: the
+# nearest title or example question, the summary and the nearest body sentence, by cosine;
+# under SENTENCE_FLOOR unrelated texts are rarely apart. Weights fitted on the development
+# sets (chatbot_questions, held-out 1 and 2).
+SENTENCE_PARTS = {"short": 0.5, "summary": 0.25, "sentences": 0.25}
+SENTENCE_FLOOR = 0.3
+SENTENCE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,10 @@ class Ranking:
     # question, a sentence) of the best three articles: how near the question is to what the
     # guidance talks about at all, whichever article it turns out to need (see ``closeness``).
     closeness: float = 0.0
+    # Whether meaning came from the sentence model (``sentence_model``) rather than the
+    # averaged word vectors: a reading of the whole question, good enough to vouch for words
+    # the guidance does not use (see ``conversation.confidence_of``).
+    by_sentences: bool = False
 
     @property
     def top(self) -> Ranked | None:
@@ -233,9 +244,13 @@ class Query:
     corrected: dict[str, str]
     key_words: tuple[str, ...] = ()
     meaning: np.ndarray | None = None
+    # The sentence model's vector of the question (None without the model).
+    sentence: np.ndarray | None = None
 
 
-def english_query(index: LanguageIndex, question: str) -> Query:
+def english_query(index: LanguageIndex, question: str, sentence: np.ndarray | None = None) -> Query:
+    """The question's terms, weights and meaning for ``index``; ``sentence`` is its sentence
+    vector when the caller computed it already (``rank`` does, for all clauses at once)."""
     speller = speller_for(index)
     corrected: dict[str, str] = {}
     words = []
@@ -280,6 +295,9 @@ def english_query(index: LanguageIndex, question: str) -> Query:
     # The words after spelling correction and the lexicon: the model knows "email", not "emial",
     # and an everyday word is followed by what it means in the guidance ("selfie face scan").
     meaning = semantic.embed([_meaning_text(words)]) if index.meaning is not None else None
+    if sentence is None and index.sentence_meaning is not None:
+        vectors = sentence_model.encode_question([sentence_text(question, corrected)])
+        sentence = vectors[0] if vectors is not None else None
     return Query(
         weights,
         typed,
@@ -288,7 +306,16 @@ def english_query(index: LanguageIndex, question: str) -> Query:
         corrected,
         found,
         meaning[0] if meaning is not None else None,
+        sentence,
     )
+
+
+def sentence_text(question: str, corrected: dict[str, str] | None = None) -> str:
+    """What the sentence model reads of a question: its words with spelling corrected."""
+    words = english_words(question, question=True)
+    if corrected is None:
+        corrected = {}
+    return " ".join(corrected.get(w, w) for w in words)
 
 
 # A word the guidance never uses stands for the guidance's words whose meaning vectors are at
@@ -384,8 +411,26 @@ def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.n
     scores += WEIGHTS["char"] * np.asarray((index.profiles @ chars.T).todense()).ravel()
     nearest_chars = np.asarray((index.short_chars @ chars.T).todense()).ravel()
     scores += WEIGHTS["example_chars"] * _max_per_article(index, nearest_chars)
+    if index.sentence_meaning is not None and query.sentence is not None:
+        meaning = sentence_scores(index, query.sentence)
+        return scores + sections + SENTENCE_WEIGHT * meaning, scores, meaning
     meaning = meaning_scores(index, query)
     return scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning
+
+
+def sentence_scores(index: LanguageIndex, vector: np.ndarray) -> np.ndarray:
+    """0 to 1 per article: how close the question is, by the sentence model, to the article's
+    nearest title or example question, its summary and its nearest body sentence."""
+    meaning = index.sentence_meaning
+    assert meaning is not None
+    blend = SENTENCE_PARTS["short"] * _max_per_article(
+        index, _cosines(meaning.short, vector)
+    ) + SENTENCE_PARTS["summary"] * _cosines(meaning.summaries, vector)
+    if meaning.sentences.shape[0]:
+        blend += SENTENCE_PARTS["sentences"] * _max_per_article(
+            index, _cosines(meaning.sentences, vector), index.sentence_article
+        )
+    return np.clip((blend - SENTENCE_FLOOR) / (1 - SENTENCE_FLOOR), 0.0, 1.0)
 
 
 def meaning_scores(index: LanguageIndex, query: Query) -> np.ndarray:
@@ -446,13 +491,21 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
     A long, rambling message is also ranked clause by clause: the clause that names the problem
     is usually clearer than the whole.
     """
-    whole = _rank_text(guidance, question, language)
     clauses = [c for c in _CLAUSE.split(question) if len(c.split()) >= 4]
+    long_message = (
+        len(clauses) > 1 and len(content_stems(english_words(question))) > LONG_MESSAGE_WORDS
+    )
+    sentences = (
+        _sentence_vectors(guidance, [question, *clauses] if long_message else [question])
+        if language == "en"
+        else {}
+    )
+    whole = _rank_text(guidance, question, language, sentences.get(question))
     if whole.content_words > LONG_MESSAGE_WORDS and len(clauses) > 1:
         scores = dict(whole.scores)
         coverage = whole.coverage
         for clause in clauses:
-            part = _rank_text(guidance, clause, language)
+            part = _rank_text(guidance, clause, language, sentences.get(clause, whole.sentence))
             if part.content_words >= 3:
                 coverage = max(coverage, part.coverage)
             for slug, (score, evidence, meaning) in part.scores.items():
@@ -471,14 +524,18 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
             whole.key_words,
             whole.has_meaning,
             whole.meaning,
+            whole.sentence,
         )
     ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
     english = guidance.languages.get("en")
-    near = (
-        closeness(english, whole.meaning, [slug for slug, _scores in ordered[:SCOPE_ARTICLES]])
-        if english is not None and whole.has_meaning
-        else 0.0
-    )
+    best = [slug for slug, _scores in ordered[:SCOPE_ARTICLES]]
+    near = 0.0
+    if english is not None and whole.has_meaning:
+        near = (
+            sentence_closeness(english, whole.sentence, best)
+            if english.sentence_meaning is not None
+            else closeness(english, whole.meaning, best)
+        )
     return Ranking(
         [
             Ranked(slug, round(score, 4), round(evidence, 4), round(meaning, 4))
@@ -490,11 +547,60 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
         whole.key_words,
         whole.has_meaning,
         round(near, 4),
+        whole.has_meaning and english is not None and english.sentence_meaning is not None,
     )
 
 
 # How many of the best articles the question's closeness is measured against.
 SCOPE_ARTICLES = 3
+
+
+def _sentence_vectors(guidance: GuidanceIndex, texts: list[str]) -> dict[str, np.ndarray]:
+    """The sentence model's vectors of a question and its clauses, in one batch (English
+    guidance only; empty without the model)."""
+    english = guidance.languages.get("en")
+    if english is None or english.sentence_meaning is None:
+        return {}
+    speller = speller_for(english)
+    prepared = [sentence_text(text, _corrections(speller, text)) for text in texts]
+    vectors = sentence_model.encode_question(prepared)
+    if vectors is None:
+        return {}
+    return dict(zip(texts, vectors, strict=True))
+
+
+def _corrections(speller: Speller, text: str) -> dict[str, str]:
+    corrected: dict[str, str] = {}
+    for word in english_words(text, question=True):
+        if (
+            word not in STOPWORDS
+            and not speller.known(word)
+            and word not in WORDS
+            and not is_english_word(word)
+        ):
+            fixed = speller.correct(word)
+            if fixed:
+                corrected[word] = fixed
+    return corrected
+
+
+def sentence_closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
+    """As ``closeness``, by the sentence model: the highest cosine between the question and any
+    title, example question or body sentence of the articles ``slugs``."""
+    meaning = index.sentence_meaning
+    if meaning is None or vector is None or not slugs:
+        return 0.0
+    positions = {slug: i for i, slug in enumerate(index.slugs)}
+    wanted = np.array([positions[s] for s in slugs if s in positions], dtype=np.int64)
+    best = 0.0
+    for rows, owners in (
+        (meaning.short, index.short_article),
+        (meaning.sentences, index.sentence_article),
+    ):
+        mask = np.isin(owners, wanted)
+        if rows.shape[0] and mask.any():
+            best = max(best, float(_cosines(rows[mask], vector).max()))
+    return best
 
 
 def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
@@ -536,9 +642,12 @@ class _Scored:
     key_words: tuple[str, ...] = ()
     has_meaning: bool = False
     meaning: np.ndarray | None = None  # the (English) question's meaning vector
+    sentence: np.ndarray | None = None  # and its sentence-model vector
 
 
-def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored:
+def _rank_text(
+    guidance: GuidanceIndex, question: str, language: str, sentence: np.ndarray | None = None
+) -> _Scored:
     combined: dict[str, tuple[float, float, float]] = {}
     coverage = 0.0
     content_words = 0
@@ -563,16 +672,23 @@ def _rank_text(guidance: GuidanceIndex, question: str, language: str) -> _Scored
             content_words = max(content_words, len(query.typed_stems))
             keys += query.key_words
     elif english is not None:
-        query = english_query(english, question)
+        query = english_query(english, question, sentence)
         _merge(combined, english, *score_articles(english, query))
         coverage = coverage_of(english, query)
         content_words = len(query.typed_stems)
         corrected = query.corrected
         keys = query.key_words
         vector = query.meaning
+        sentence = query.sentence
     # Welsh guidance has no meaning vectors, so for Welsh questions words decide alone.
-    has_meaning = language != "cy" and english is not None and english.meaning is not None
-    return _Scored(combined, coverage, content_words, corrected, keys, has_meaning, vector)
+    has_meaning = (
+        language != "cy"
+        and english is not None
+        and (english.meaning is not None or english.sentence_meaning is not None)
+    )
+    return _Scored(
+        combined, coverage, content_words, corrected, keys, has_meaning, vector, sentence
+    )
 
 
 def _merge(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chat.chatbot import answer, semantic
+from chat.chatbot import answer, semantic, sentence_model
 from chat.chatbot.conversation import strength_of
 from chat.chatbot.index import current_index, forget_index, sentences_of
 from chat.chatbot.ranker import english_query, meaning_scores, rank
@@ -33,13 +33,16 @@ def guidance(db: None) -> Iterator[None]:
 
 @pytest.fixture
 def without_the_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """As if the ``tokenizers`` package (which the model needs) were not installed."""
+    """As if the ``tokenizers`` package (which the models need) were not installed: neither
+    the word vectors nor the sentence model load."""
     monkeypatch.setitem(sys.modules, "tokenizers", None)
     semantic.forget_model()
+    sentence_model.forget_model()
     forget_index()
     yield
     monkeypatch.undo()
     semantic.forget_model()
+    sentence_model.forget_model()
     forget_index()
 
 

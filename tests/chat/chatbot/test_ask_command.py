@@ -34,9 +34,9 @@ def test_batch_reads_json_lines_and_prints_one_line_each(monkeypatch: pytest.Mon
 
 def test_json_for_suggestions_has_no_article_and_lists_the_offers() -> None:
     out = io.StringIO()
-    call_command("ask", "need a bsl interpreter", "--json", stdout=out)
+    call_command("ask", "it says error", "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["intent"] == "suggest"
     assert result["article"] is None
-    assert "accessibility-help" in result["alternatives"]
+    assert "account-locked" in result["alternatives"]
     assert result["handoff"] is False

@@ -1,0 +1,174 @@
+"""The chatbot's sentence model: loads offline, reads meaning, is cached by text, is optional."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import pytest
+
+from chat.chatbot import answer, sentence_model
+from chat.chatbot.index import current_index, forget_index
+from chat.chatbot.ranker import english_query, rank, sentence_scores
+from chat.chatbot.text import document_terms
+from selfhelp.actions import add_example_question, import_articles
+from selfhelp.models import Article, TextMeaning
+from selfhelp.selectors import published_guidance
+
+
+@pytest.fixture
+def guidance(db: None) -> Iterator[None]:
+    """The demo articles, published, and an index built from them (dropped afterwards)."""
+    import_articles()
+    forget_index()
+    yield
+    forget_index()
+
+
+def _cosine(a: str, b: str) -> float:
+    vectors = sentence_model.encode_question([a, b])
+    assert vectors is not None
+    return float(vectors[0] @ vectors[1])
+
+
+def test_the_model_loads_from_the_installed_package_and_matches_the_reference() -> None:
+    # Similarities published for all-MiniLM-L6-v2 by sentence-transformers (its quickstart):
+    # the numpy forward pass reproduces the reference model, not just something like it.
+    assert sentence_model.encoder() is not None
+    assert _cosine("The weather is lovely today.", "It's so sunny outside!") == pytest.approx(
+        0.6660, abs=0.002
+    )
+    assert _cosine("The weather is lovely today.", "He drove to the stadium.") == pytest.approx(
+        0.1046, abs=0.002
+    )
+    vectors = sentence_model.encode_question(["a", "a much longer sentence than the first"])
+    assert vectors is not None
+    assert vectors.shape == (2, sentence_model.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_similar_sentences_are_closer_than_unrelated_ones() -> None:
+    stolen = "someone nicked my mobile"
+    assert _cosine(stolen, "my phone was stolen") > _cosine(stolen, "how do I cook pasta") + 0.3
+    assert _cosine("I forgot my password", "how do I reset my password") > _cosine(
+        "I forgot my password", "what is the capital of Australia"
+    )
+
+
+def test_a_batch_gives_the_same_vectors_as_one_text_at_a_time() -> None:
+    # Padding in a batch must not change a text's vector.
+    texts = ["short one", "a rather longer sentence about security codes by text message"]
+    batch = sentence_model.encode_question(texts)
+    alone = [sentence_model.encode_question([text]) for text in texts]
+    assert batch is not None
+    for row, single in zip(batch, alone, strict=True):
+        assert single is not None
+        assert np.allclose(row, single[0], atol=1e-5)
+
+
+# Shares no content word with the article on deleting an account (its title, summary, example
+# questions or body): only what the words mean connects them.
+PARAPHRASE = "how do i wipe my profile"
+ARTICLE = "delete-your-account"
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_paraphrase_with_no_shared_words_finds_the_right_article() -> None:
+    article = next(t for t in published_guidance() if t.slug == ARTICLE and t.language == "en")
+    article_terms = set(document_terms(" ".join([article.title, article.summary, article.body])))
+    article_terms.update(document_terms(" ".join(article.examples)))
+    assert not set(document_terms(PARAPHRASE)) & article_terms
+
+    english = current_index().languages["en"]
+    assert english.sentence_meaning is not None
+    query = english_query(english, PARAPHRASE)
+    assert query.sentence is not None
+    closeness = sentence_scores(english, query.sentence)
+    assert english.slugs[int(closeness.argmax())] == ARTICLE
+    ranking = rank(current_index(), PARAPHRASE, "en")
+    assert ranking.by_sentences
+    assert [r.slug for r in ranking.results[:1]] == [ARTICLE]
+
+
+class _Counting:
+    """Records every text the model is asked to compute (not served from a cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.texts: list[str] = []
+        model = sentence_model.encoder()
+        assert model is not None
+        compute = model.compute
+
+        def counting(texts: Sequence[str]) -> np.ndarray:
+            self.texts.extend(texts)
+            return compute(texts)
+
+        monkeypatch.setattr(model, "compute", counting)
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_managers_edit_embeds_only_the_new_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    current_index()
+    counting = _Counting(monkeypatch)
+    article = Article.objects.get(slug="reset-password")
+
+    add_example_question(article, "my secret word has gone out of my head", language="en")
+    current_index()
+
+    # The article's other texts, and every other article's, came from the cache.
+    assert counting.texts == ["my secret word has gone out of my head"]
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_new_process_reads_the_vectors_kept_in_the_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first process to see the guidance computes its vectors and keeps them.
+    sentence_model.forget_vectors()
+    current_index()
+    assert TextMeaning.objects.count() > 100
+    # As in a new process: nothing in memory, the model loaded again.
+    sentence_model.forget_model()
+    sentence_model.forget_vectors()
+    forget_index()
+    counting = _Counting(monkeypatch)
+
+    current_index()
+
+    assert counting.texts == []
+    # The vectors read back work as well as computed ones.
+    assert [r.slug for r in rank(current_index(), PARAPHRASE, "en").results[:1]] == [ARTICLE]
+
+
+@pytest.fixture
+def without_the_sentence_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if the package carrying the model were not installed."""
+    monkeypatch.setattr(sentence_model, "MODEL_PACKAGE", "no_such_model_package")
+    sentence_model.forget_model()
+    forget_index()
+    yield
+    monkeypatch.undo()
+    sentence_model.forget_model()
+    forget_index()
+
+
+@pytest.mark.usefixtures("guidance", "without_the_sentence_model")
+def test_without_the_model_the_bot_still_answers_and_warns_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="chat.chatbot.sentence_model"):
+        first = answer("how do I change my email")
+        second = answer("forgot my pasword")
+        third = answer("what's the weather tomorrow")
+
+    assert first.article == "change-email-address"
+    assert second.article == "reset-password"
+    assert third.intent == "out_of_scope"
+    english = current_index().languages["en"]
+    assert english.sentence_meaning is None
+    assert english.meaning is not None  # the word vectors still rank
+    assert not rank(current_index(), "how do I change my email", "en").by_sentences
+    warnings = [r for r in caplog.records if r.name == "chat.chatbot.sentence_model"]
+    assert len(warnings) == 1
+    assert "unavailable" in warnings[0].getMessage()
