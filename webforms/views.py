@@ -258,10 +258,14 @@ def _summary_rows(
 def check(request: HttpRequest, slug: str, draft_id: str) -> HttpResponse:
     draft = _draft_or_404(request, slug, draft_id)
     if request.method == "POST":
-        if selectors.unanswered_required(draft.form, draft.answers):
-            return _to_first_unanswered(draft, missing_answers(draft.form, draft.answers))
         try:
+            # Checks the required answers itself (on PostgreSQL, in the statement that sends).
             submission = intake.submit_draft(draft, citizen=_user(request), now=timezone.now())
+        except intake.Unanswered:
+            missing = missing_answers(draft.form, draft.answers)
+            if not missing:
+                raise Http404 from None
+            return _to_first_unanswered(draft, missing)
         except intake.NotReadyToSubmit:
             raise Http404 from None
         # Nothing to remember in the session: the draft it holds lets it see the submission.

@@ -1,5 +1,6 @@
 """The one-statement submit on PostgreSQL stores exactly what the ORM path stores, moves the
-draft's attachments, and a draft sent twice at once still makes one submission."""
+draft's attachments, refuses a draft with a required question unanswered as the ORM path does,
+and a draft sent twice at once still makes one submission."""
 
 from __future__ import annotations
 
@@ -94,3 +95,26 @@ def test_a_draft_sent_twice_at_once_makes_one_submission(catalogue: None, postgr
     assert len(results) == 4
     assert {r.pk for r in results} == {Submission.objects.get().pk}
     assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["orm", "statement"])
+def test_a_required_question_unanswered_sends_nothing(
+    catalogue: None, postgres: None, path: str
+) -> None:
+    draft = DraftFactory()
+    draft.answers = {**draft.answers, "details": ""}
+
+    def send() -> Any:
+        if path == "orm":
+            return intake._submit_with_orm(draft, reference="GS-2345-6789", citizen=None, now=now)
+        return intake._submit_in_one_statement(draft, "GS-2345-6789", None, now)
+
+    now = timezone.now()
+    with pytest.raises(intake.Unanswered):
+        send()
+    draft.answers = {}  # no email either: still told what is missing, not refused outright
+    with pytest.raises(intake.Unanswered):
+        send()
+    assert Draft.objects.get(pk=draft.pk).status == DraftStatus.ACTIVE
+    assert Submission.objects.count() == 0
+    assert Contact.objects.count() == 0

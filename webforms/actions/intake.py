@@ -24,6 +24,7 @@ from routing.models import Queue
 from routing.policy import ContactDescription
 from webforms.actions import store
 from webforms.actions.outbox import deliver_email, write_email
+from webforms.actions.store import Unanswered as Unanswered  # the views catch it here
 from webforms.models import (
     Attachment,
     Draft,
@@ -35,6 +36,7 @@ from webforms.models import (
     Submission,
 )
 from webforms.reference import new_reference
+from webforms.selectors import unanswered_required
 from webforms.sla import due_at
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,8 @@ class QueueMissing(ContactCentreError):
 
 
 def submit_draft(draft: Draft, *, citizen: User | None, now: datetime) -> Submission:
-    """Send the form. Idempotent: submitting the same draft again (a double click, a refresh,
+    """Send the form, if every required question has an answer (``Unanswered`` otherwise:
+    nothing is written). Idempotent: submitting the same draft again (a double click, a refresh,
     a retried request) returns the one submission already made: ``_submit`` finds the draft
     already submitted under its lock, and a concurrent twin that lost the race to the
     idempotency key's unique constraint returns the winner's submission."""
@@ -108,12 +111,14 @@ def _email(draft: Draft, citizen: User | None) -> str:
 def _submit_with_orm(
     draft: Draft, *, reference: str, citizen: User | None, now: datetime
 ) -> Submission:
+    form = draft.form
+    if unanswered_required(form, draft.answers):
+        raise Unanswered("A required question has no answer.")
     claimed = Draft.objects.filter(pk=draft.pk, status=DraftStatus.ACTIVE).update(
         status=DraftStatus.SUBMITTED
     )
     if claimed != 1:
         return _already_sent(draft)
-    form = draft.form
     citizen = citizen or draft.citizen
     email = _email(draft, citizen)
     contact = open_contact(
@@ -151,6 +156,10 @@ def _submit_in_one_statement(
     if citizen is None and draft.citizen_id is not None and not draft.answers.get("email"):
         citizen = draft.citizen  # only its email is needed
     citizen_id = citizen.pk if citizen is not None else draft.citizen_id
+    no_email = not (draft.answers.get("email") or (citizen.email if citizen else ""))
+    if no_email and unanswered_required(form, draft.answers):
+        # Rare: refused before the statement; say what is missing first, as the ORM path does.
+        raise Unanswered("A required question has no answer.")
     email = _email(draft, citizen)
     urgency = Urgency.URGENT if form.urgent else Urgency.ROUTINE
     due = due_at(now, form.sla_working_days)

@@ -6,13 +6,15 @@ than a ``BEGIN``, a status-checked update, two inserts and a ``COMMIT``: one rou
 database instead of five, and none of the ORM's per-statement work. Its steps, each a ``WITH``
 clause:
 
-1. ``claimed``: the draft, moved from active to submitted by a status-checked update, which
+1. ``complete``: whether every required question of the form has an answer (in the answers
+   being sent); nothing is written otherwise.
+2. ``claimed``: the draft, moved from active to submitted by a status-checked update, which
    also locks it: a concurrent submit of the same draft waits, then finds it already sent.
-2. ``contact``: the webform contact (as ``contactcentre.actions.open_contact`` makes it), only
+3. ``contact``: the webform contact (as ``contactcentre.actions.open_contact`` makes it), only
    if the draft was claimed.
-3. ``sent``: the submission, with its reference and the draft's idempotency key (both unique:
+4. ``sent``: the submission, with its reference and the draft's idempotency key (both unique:
    a clash raises ``IntegrityError`` and the whole statement, claim included, is undone).
-4. ``files``: the draft's attachments, moved to the submission, when the form takes them.
+5. ``files``: the draft's attachments, moved to the submission, when the form takes them.
 
 Other databases use the ORM path in ``intake``. ``tests/webforms/test_pages.py`` checks that
 both paths store the same rows.
@@ -28,13 +30,21 @@ from typing import Any
 
 from django.db import connection
 
+from contactcentre.errors import ContactCentreError
 from contactcentre.models import Channel, ContactStatus
 from webforms.models import DraftStatus
 
 _SUBMIT = """
-WITH claimed AS (
+WITH complete AS (
+    SELECT NOT EXISTS (
+        SELECT 1 FROM webforms_formfield f
+        WHERE f.form_id = %(form)s AND f.required
+            AND COALESCE(%(answers)s::jsonb ->> f.name, '') = ''
+    ) AS ok
+),
+claimed AS (
     UPDATE webforms_draft SET status = %(submitted)s
-    WHERE id = %(draft)s AND status = %(active)s
+    WHERE id = %(draft)s AND status = %(active)s AND (SELECT ok FROM complete)
     RETURNING id
 ),
 contact AS (
@@ -61,8 +71,14 @@ files AS (
     RETURNING a.id
 )
 -- files runs whether read or not, as every data-modifying WITH clause does.
-SELECT sent.id, sent.contact_id FROM sent
+SELECT complete.ok, sent.id, sent.contact_id FROM complete LEFT JOIN sent ON true
 """
+
+
+class Unanswered(ContactCentreError):
+    """A required question has no answer: nothing was written."""
+
+    code = "unanswered"
 
 
 @dataclass(frozen=True)
@@ -91,7 +107,8 @@ def submit_in_one_statement(
     attachments: bool,
 ) -> Stored | None:
     """Claim, open and write in one statement on Django's connection. ``None`` if the draft
-    was no longer active (already sent, or expired): nothing was written."""
+    was no longer active (already sent, or expired): nothing was written. Raises
+    ``Unanswered`` if a required question has no answer in ``answers``."""
     contact_public_id = uuid.uuid4()
     parameters: dict[str, Any] = {
         "draft": draft_id,
@@ -118,6 +135,10 @@ def submit_in_one_statement(
     with connection.cursor() as cursor:
         cursor.execute(_SUBMIT, parameters)
         row = cursor.fetchone()
-    if row is None:
+    assert row is not None  # complete always has its one row
+    complete, submission_id, contact_id = row
+    if not complete:
+        raise Unanswered("A required question has no answer.")
+    if submission_id is None:
         return None
-    return Stored(int(row[0]), int(row[1]), contact_public_id)
+    return Stored(int(submission_id), int(contact_id), contact_public_id)
