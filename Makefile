@@ -17,6 +17,7 @@ demo: deps frontend
 	mkdir -p locale
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py prepare_assistant
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) contactcentre.asgi:application
 

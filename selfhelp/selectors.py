@@ -345,6 +345,16 @@ def bot_containment() -> Containment:
 MEANINGS_PER_QUERY = 2_000
 
 
+def stored_meaning_keys(keys: Collection[str]) -> set[str]:
+    """Which of these texts' sentence-model vectors are stored (see ``TextMeaning``)."""
+    found: set[str] = set()
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), MEANINGS_PER_QUERY):
+        chunk = wanted[start : start + MEANINGS_PER_QUERY]
+        found.update(TextMeaning.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return found
+
+
 def text_meanings(keys: Collection[str]) -> dict[str, np.ndarray]:
     """The stored sentence-model vectors of these texts (see ``TextMeaning``), by key."""
     found: dict[str, np.ndarray] = {}

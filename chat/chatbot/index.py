@@ -219,21 +219,20 @@ def _sentence_meaning(
 
 
 def stored_meanings(model: sentence_model.Encoder, texts: Sequence[str]) -> None:
-    """Fill the model's cache from the vectors kept in the database, and keep there the ones
-    this process has to compute: a new process (a restart, ``manage.py ask``) then computes
-    only what no process has seen before."""
+    """Fill the model's cache from the vectors kept in the database, and keep there every one
+    the database lacks (computed here or already in this process's cache): a new process (a
+    restart, Daphne beside ``manage.py ask``, a fresh database) then computes only what no
+    process has seen before."""
     from selfhelp.actions import store_text_meanings
-    from selfhelp.selectors import text_meanings
+    from selfhelp.selectors import stored_meaning_keys, text_meanings
 
     keys = {sentence_model.digest(text): text for text in texts}
-    wanted = set(keys) - model.known(keys)
-    if not wanted:
-        return
-    model.remember(text_meanings(wanted))
-    missing = [keys[key] for key in wanted - model.known(wanted)]
-    if missing:
+    stored = stored_meaning_keys(keys)
+    model.remember(text_meanings(stored - model.known(stored)))
+    unstored = [keys[key] for key in keys.keys() - stored]
+    if unstored:
         store_text_meanings(
-            dict(zip(map(sentence_model.digest, missing), model.encode(missing), strict=True))
+            dict(zip(map(sentence_model.digest, unstored), model.encode(unstored), strict=True))
         )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from io import StringIO
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from chat.chatbot import answer, sentence_model
 from chat.chatbot.index import current_index, forget_index
@@ -139,6 +141,39 @@ def test_a_new_process_reads_the_vectors_kept_in_the_database(
     assert counting.texts == []
     # The vectors read back work as well as computed ones.
     assert [r.slug for r in rank(current_index(), PARAPHRASE, "en").results[:1]] == [ARTICLE]
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_process_that_already_knows_the_vectors_still_keeps_them_in_a_new_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # This process computed the vectors before (for another database, say: a test run or a
+    # restored backup) and has them all in memory; this database has none of them.
+    current_index()
+    TextMeaning.objects.all().delete()
+    forget_index()
+    counting = _Counting(monkeypatch)
+
+    current_index()
+
+    # Kept from memory, nothing computed: Daphne's first answer can read them back.
+    assert counting.texts == []
+    assert TextMeaning.objects.count() > 100
+
+
+@pytest.mark.usefixtures("guidance")
+def test_prepare_assistant_keeps_every_vector_before_the_first_question() -> None:
+    TextMeaning.objects.all().delete()
+    out = StringIO()
+
+    call_command("prepare_assistant", stdout=out)
+
+    assert "Assistant ready: " in out.getvalue()
+    kept = TextMeaning.objects.count()
+    assert kept > 100
+    # Run again, it finds everything kept and adds nothing.
+    call_command("prepare_assistant", stdout=StringIO())
+    assert TextMeaning.objects.count() == kept
 
 
 @pytest.fixture
