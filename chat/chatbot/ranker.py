@@ -28,7 +28,14 @@ from functools import lru_cache
 import numpy as np
 
 from chat.chatbot import semantic, sentence_model
-from chat.chatbot.index import FIELD_WEIGHTS, K1, GuidanceIndex, LanguageIndex
+from chat.chatbot.index import (
+    FIELD_WEIGHTS,
+    K1,
+    GuidanceIndex,
+    LanguageIndex,
+    Meaning,
+    SentenceMeaning,
+)
 from chat.chatbot.lexicon import PHRASES, WORDS
 from chat.chatbot.text import (
     STOPWORDS,
@@ -587,20 +594,7 @@ def _corrections(speller: Speller, text: str) -> dict[str, str]:
 def sentence_closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
     """As ``closeness``, by the sentence model: the highest cosine between the question and any
     title, example question or body sentence of the articles ``slugs``."""
-    meaning = index.sentence_meaning
-    if meaning is None or vector is None or not slugs:
-        return 0.0
-    positions = {slug: i for i, slug in enumerate(index.slugs)}
-    wanted = np.array([positions[s] for s in slugs if s in positions], dtype=np.int64)
-    best = 0.0
-    for rows, owners in (
-        (meaning.short, index.short_article),
-        (meaning.sentences, index.sentence_article),
-    ):
-        mask = np.isin(owners, wanted)
-        if rows.shape[0] and mask.any():
-            best = max(best, float(_cosines(rows[mask], vector).max()))
-    return best
+    return _closest(index, index.sentence_meaning, vector, slugs)
 
 
 def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
@@ -613,7 +607,15 @@ def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str])
     tips" is close to nothing the guidance says. Only the best articles are looked at, so a
     large body of other guidance cannot make any question look close by chance.
     """
-    meaning = index.meaning
+    return _closest(index, index.meaning, vector, slugs)
+
+
+def _closest(
+    index: LanguageIndex,
+    meaning: Meaning | SentenceMeaning | None,
+    vector: np.ndarray | None,
+    slugs: list[str],
+) -> float:
     if meaning is None or vector is None or not slugs:
         return 0.0
     positions = {slug: i for i, slug in enumerate(index.slugs)}
