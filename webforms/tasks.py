@@ -71,10 +71,12 @@ def send_email(email_id: int) -> None:
 @shared_task(max_retries=3, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
 def sweep_unfinished_work() -> dict[str, int]:
     """Re-queue submissions whose work never ran (broker down, worker killed) and emails never
-    sent. Queuing twice is harmless: the work is idempotent."""
+    sent. Queuing twice is harmless: the work is idempotent. Submissions go as batches
+    (``process_submissions``): after an outage a message each, on every sweep until the backlog
+    is done, spent more of the worker on publishing and unpacking messages than on the work."""
     submissions, emails = intake.unfinished_work(timezone.now())
-    for submission_id in submissions:
-        process_submission.delay(submission_id)
+    for start in range(0, len(submissions), publisher.MAX_BATCH):
+        process_submissions.delay(submissions[start : start + publisher.MAX_BATCH])
     for email_id in emails:
         send_email.delay(email_id)
     return {"submissions": len(submissions), "emails": len(emails)}
