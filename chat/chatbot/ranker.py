@@ -262,16 +262,10 @@ def english_query(index: LanguageIndex, question: str, sentence: np.ndarray | No
     corrected: dict[str, str] = {}
     words = []
     for word in english_words(question, question=True):
-        if (
-            word not in STOPWORDS
-            and not speller.known(word)
-            and word not in WORDS
-            and not is_english_word(word)
-        ):
-            fixed = speller.correct(word)
-            if fixed:
-                corrected[word] = fixed
-                word = fixed
+        fixed = _correction(speller, word)
+        if fixed:
+            corrected[word] = fixed
+            word = fixed
         words.append(word)
     typed = content_stems(words)
     expanded = {stem(w): list(expansion_of(w)) for w in words if expansion_of(w)}
@@ -579,16 +573,18 @@ def _sentence_vectors(guidance: GuidanceIndex, texts: list[str]) -> dict[str, np
 def _corrections(speller: Speller, text: str) -> dict[str, str]:
     corrected: dict[str, str] = {}
     for word in english_words(text, question=True):
-        if (
-            word not in STOPWORDS
-            and not speller.known(word)
-            and word not in WORDS
-            and not is_english_word(word)
-        ):
-            fixed = speller.correct(word)
-            if fixed:
-                corrected[word] = fixed
+        fixed = _correction(speller, word)
+        if fixed:
+            corrected[word] = fixed
     return corrected
+
+
+def _correction(speller: Speller, word: str) -> str | None:
+    """The guidance word a typed word is a misspelling of, if it is one: not a stopword, not a
+    word the guidance, the lexicon or English already knows."""
+    if word in STOPWORDS or speller.known(word) or word in WORDS or is_english_word(word):
+        return None
+    return speller.correct(word) or None
 
 
 def sentence_closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
