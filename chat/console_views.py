@@ -106,6 +106,8 @@ def console_strings() -> dict[str, str]:
         "waitingAccept": _("Assigned to you: accept it to start chatting"),
         "chatting": _("Chatting"),
         "error": _("That did not work: %(message)s"),
+        "sending": _("Not sent yet: it will be sent when the connection is back"),
+        "notSent": _("Not sent: %(message)s"),
     }
 
 

@@ -16,6 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
+from psycopg_pool import PoolTimeout
 
 from chat import actions, events, selectors
 from chat.models import CITIZEN_VISIBLE_KINDS, Conversation
@@ -54,6 +55,8 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Frames that count against the sender's rate limit.
 LIMITED = frozenset({"message", "note", "hello", "handoff", "end"})
 TYPING_INTERVAL = 0.5
+# After a ``busy`` error, when a client sends the refused frame again.
+BUSY_RETRY_SECONDS = 2
 FLOW_STATUSES = frozenset({ContactStatus.NEW, ContactStatus.WITH_BOT})
 
 
@@ -104,9 +107,19 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             await self.send_error(error.code, str(error), **error.extra)
         except ContactCentreError as error:
             await self.send_error(error.code, str(error), client_id=_client_id_or_none(frame))
-        except Exception:
-            logger.exception("chat frame failed")
-            await self.send_error("server_error", "Something went wrong: try again.")
+        except Exception as error:
+            if not _waited_for_database(error):
+                logger.exception("chat frame failed")
+                await self.send_error("server_error", "Something went wrong: try again.")
+                return
+            # Overloaded, not broken: nothing was stored, and the client sends it again.
+            logger.warning("chat frame refused: no database connection free in time")
+            await self.send_error(
+                "busy",
+                "The service is busy: trying again in a moment.",
+                retry_after=BUSY_RETRY_SECONDS,
+                client_id=_client_id_or_none(frame),
+            )
 
     def check_version(self, frame: dict[str, Any]) -> None:
         if frame.get("v") not in SUPPORTED_VERSIONS:
@@ -663,6 +676,12 @@ CITIZEN_KINDS = frozenset(CITIZEN_VISIBLE_KINDS)
 
 def _whole_number(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _waited_for_database(error: BaseException) -> bool:
+    """Whether the frame failed because no pooled database connection came free in time
+    (``DATABASE_POOL_TIMEOUT``), directly or as the cause of Django's ``OperationalError``."""
+    return isinstance(error, PoolTimeout) or isinstance(error.__cause__, PoolTimeout)
 
 
 def _client_id_or_none(frame: dict[str, Any]) -> str | None:

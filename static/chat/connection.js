@@ -210,7 +210,7 @@ export class ChatConnection {
         if (frame.client_id && ['too_long', 'empty', 'closed', 'malformed'].includes(frame.code)) {
           this.pending.delete(frame.client_id);
         }
-        if (frame.code === 'rate_limited' && frame.client_id) {
+        if (['rate_limited', 'busy'].includes(frame.code) && frame.client_id) {
           const body = this.pending.get(frame.client_id);
           window.setTimeout(
             () => body && this.send({ type: 'message', client_id: frame.client_id, body }),

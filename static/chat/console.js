@@ -12,6 +12,7 @@ const chats = new Map(); // public id -> chat
 let active = null;
 let socket = null;
 let attempt = 0;
+let retryTimer = null;
 let greeted = false;
 
 function el(tag, attributes = {}, ...children) {
@@ -113,6 +114,9 @@ function createChat(summary) {
   );
   const state = el('p', { class: 'govuk-body app-chat__state' });
   const typing = el('p', { class: 'govuk-body-s app-chat__typing', hidden: true, text: t.typing });
+  // What this adviser wrote that the server has not acknowledged yet: kept (and shown) until
+  // it is, and sent again after a reconnect with its own client id, so it is stored once.
+  const outboxList = el('ul', { class: 'govuk-list app-chat__outbox', 'aria-label': t.sending, hidden: true });
   const acceptButton = el('button', { type: 'button', class: 'govuk-button', text: t.accept });
   const reply = el('textarea', { class: 'govuk-textarea', id: `reply-${id}`, rows: '3' });
   const noteBox = el('input', { class: 'govuk-checkboxes__input', type: 'checkbox', id: `note-${id}` });
@@ -228,13 +232,14 @@ function createChat(summary) {
       acceptButton,
       logRegion,
       typing,
+      outboxList,
       composer,
       actionsBox,
     ),
     el('div', { class: 'govuk-grid-column-one-third' }, context),
   );
   const chat = {
-    id, summary, tab, panel, log, logRegion, state, typing, acceptButton, composer, reply, noteBox, actionsBox, heading,
+    id, summary, tab, panel, log, logRegion, state, typing, outboxList, acceptButton, composer, reply, noteBox, actionsBox, heading,
     unread: 0, lastSeq: 0, contextLoaded: false,
   };
 
@@ -293,7 +298,7 @@ function createChat(summary) {
     event.preventDefault();
     const body = reply.value.trim();
     if (!body) return;
-    send({ type: noteBox.checked ? 'note' : 'message', conversation: id, client_id: clientId(), body });
+    sendReliably(chat, { type: noteBox.checked ? 'note' : 'message', conversation: id, client_id: clientId(), body });
     reply.value = '';
     noteBox.checked = false;
   });
@@ -370,6 +375,7 @@ async function loadContext(chat) {
 }
 
 function showMessage(frame) {
+  if (frame.client_id) settle(frame.client_id);
   const chat = chats.get(frame.conversation);
   if (!chat || frame.seq <= chat.lastSeq) return;
   chat.lastSeq = frame.seq;
@@ -396,11 +402,48 @@ function send(frame) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+// Messages and notes written here and not yet acknowledged: client id -> { frame, item }.
+const outbox = new Map();
+// Errors that say "later", not "no": the same frame is sent again after retry_after.
+const RETRY_ERRORS = ['rate_limited', 'busy'];
+
+function sendReliably(chat, frame) {
+  const item = el('li', { class: 'govuk-body-s app-chat__pending', text: `${t.sending}: ${frame.body}` });
+  chat.outboxList.append(item);
+  chat.outboxList.hidden = false;
+  outbox.set(frame.client_id, { frame, item, chat });
+  send(frame);
+}
+
+function settle(clientId, problem) {
+  const entry = outbox.get(clientId);
+  if (!entry) return;
+  outbox.delete(clientId);
+  if (problem) {
+    entry.item.textContent = `${format(t.notSent, { message: problem })}: ${entry.frame.body}`;
+    entry.item.classList.add('app-chat__pending--failed');
+    return;
+  }
+  entry.item.remove();
+  entry.chat.outboxList.hidden = entry.chat.outboxList.children.length === 0;
+}
+
+function resendLater(clientId, seconds) {
+  window.setTimeout(() => {
+    const entry = outbox.get(clientId);
+    if (entry) send(entry.frame);
+  }, Math.max(1000, (seconds || 1) * 1000));
+}
+
 function receive(frame) {
   switch (frame.type) {
     case 'welcome':
       greeted = true;
       connectionNotice.textContent = '';
+      for (const { frame: pending } of outbox.values()) send(pending);
+      break;
+    case 'ack':
+      settle(frame.client_id);
       break;
     case 'conversation':
     case 'state': {
@@ -427,6 +470,11 @@ function receive(frame) {
       break;
     }
     case 'error':
+      if (frame.client_id && RETRY_ERRORS.includes(frame.code)) {
+        resendLater(frame.client_id, frame.retry_after);
+        break;
+      }
+      if (frame.client_id) settle(frame.client_id, frame.message);
       announce(format(t.error, { message: frame.message }));
       break;
     default:
@@ -449,12 +497,24 @@ function connect() {
   ws.addEventListener('message', (event) => receive(JSON.parse(event.data)));
   ws.addEventListener('close', () => {
     window.clearInterval(ping);
+    if (socket !== ws) return; // an older socket, already replaced
     greeted = false;
     connectionNotice.textContent = t.reconnecting;
-    window.setTimeout(connect, backoffDelay(attempt));
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(connect, backoffDelay(attempt));
     attempt += 1;
   });
 }
+
+// The browser knows before the socket does: drop it when the network goes, and reconnect at
+// once (rather than after the back-off) when it comes back.
+window.addEventListener('offline', () => socket && socket.close());
+window.addEventListener('online', () => {
+  if (socket && socket.readyState <= WebSocket.OPEN) return;
+  window.clearTimeout(retryTimer);
+  attempt = 0;
+  connect();
+});
 
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && active) select(active);

@@ -144,6 +144,22 @@ def test_citizen_chats_with_the_bot_then_an_agent_through_a_network_drop(
     assert seqs == sorted(seqs), seqs
     assert len(seqs) == len(set(seqs)), seqs
 
+    # Now the adviser's network drops: what they write waits, shown as not sent yet, and is
+    # delivered once when they are back.
+    agent_context.set_offline(True)
+    agent_log = agent.get_by_role("log").first
+    reply.fill("Written while the adviser was offline")
+    reply.press("Enter")
+    expect(agent.locator(".app-chat__pending")).to_contain_text(
+        "Written while the adviser was offline"
+    )
+    expect(agent_log).not_to_contain_text("Written while the adviser was offline")
+    agent_context.set_offline(False)
+    expect(agent_log).to_contain_text("Written while the adviser was offline")
+    expect(log).to_contain_text("Written while the adviser was offline")
+    expect(agent.locator(".app-chat__pending")).to_have_count(0)
+    assert log_texts(citizen).count("Written while the adviser was offline") == 1
+
     # The agent closes the chat; the citizen is offered the transcript.
     agent.get_by_text("Close chat", exact=True).first.click()
     agent.get_by_label("Outcome").select_option("resolved")

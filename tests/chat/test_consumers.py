@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from psycopg_pool import PoolTimeout
 
 from chat import actions, selectors
 from chat.models import Conversation, Message, MessageKind
@@ -249,6 +250,38 @@ async def test_oversized_and_malformed_frames_get_errors_and_the_connection_stay
     await client.send({"type": "message", "client_id": "ok", "body": "x" * 2000})
     assert (await client.receive())["type"] == "conversation"
     assert (await client.receive())["type"] == "ack"
+    await client.close()
+
+
+async def test_a_message_refused_while_the_database_is_saturated_can_be_sent_again(
+    bot: FakeBot, queues: Any, monkeypatch: pytest.MonkeyPatch
+):
+    client = citizen_client()
+    await client.connect()
+    started = await first_message(client)
+    await client.receive_until(is_type("message", kind="bot"))
+    stores = actions.apost_citizen_message
+
+    async def no_connection_free(*args: Any, **kwargs: Any) -> Any:
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr(actions, "apost_citizen_message", no_connection_free)
+    await client.send({"type": "message", "client_id": "c2", "body": "are you there?"})
+    error = await client.receive()
+    assert error["code"] == "busy"
+    assert error["client_id"] == "c2"
+    assert error["retry_after"] > 0
+    # Sent again (as the widget and the console do after retry_after): stored once.
+    monkeypatch.setattr(actions, "apost_citizen_message", stores)
+    await client.send({"type": "message", "client_id": "c2", "body": "are you there?"})
+    ack = (await client.receive_until(is_type("ack")))[-1]
+    assert (ack["client_id"], ack["duplicate"]) == ("c2", False)
+    count = await db_async(
+        Message.objects.filter(
+            conversation__contact__public_id=started["conversation"], client_id="c2"
+        ).count
+    )()
+    assert count == 1
     await client.close()
 
 
