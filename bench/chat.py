@@ -278,6 +278,8 @@ class Tally:
     reply_latencies: list[float] = field(default_factory=list)
     acks: int = 0
     errors: int = 0
+    retried: int = 0  # "busy" or "rate_limited": sent again after retry_after, as the widget does
+    frames: dict[str, str] = field(default_factory=dict)  # client id -> the frame as sent
     warm: set[str] = field(default_factory=set)  # client ids sent while warming up: not timed
 
 
@@ -334,16 +336,18 @@ async def agent_loop(
             if reply_every and count % reply_every == 0:
                 reply_id = f"r-{client_id}"
                 tally.replies_sent[reply_id] = time.perf_counter()
-                await socket.send(
-                    json.dumps(
-                        {
-                            "type": "message",
-                            "conversation": frame["conversation"],
-                            "client_id": reply_id,
-                            "body": f"{reply_id} {BODY}",
-                        }
-                    )
+                text = json.dumps(
+                    {
+                        "type": "message",
+                        "conversation": frame["conversation"],
+                        "client_id": reply_id,
+                        "body": f"{reply_id} {BODY}",
+                    }
                 )
+                tally.frames[reply_id] = text
+                await socket.send(text)
+        elif kind == "error":
+            handle_error(socket, frame, tally)
 
 
 async def citizen_loop(socket: Any, tally: Tally) -> None:
@@ -353,7 +357,7 @@ async def citizen_loop(socket: Any, tally: Tally) -> None:
         if kind == "ack":
             tally.acks += 1
         elif kind == "error":
-            tally.errors += 1
+            handle_error(socket, frame, tally)
         elif kind == "message" and frame.get("kind") == "agent":
             # The agent's own reply ids are not sent to citizens: match on the body's tag.
             tag = frame["body"].split(" ", 1)[0]
@@ -362,6 +366,18 @@ async def citizen_loop(socket: Any, tally: Tally) -> None:
                 timed = tag[2:] not in tally.warm
                 if tally.replies_received[tag] == 1 and tag in tally.replies_sent and timed:
                     tally.reply_latencies.append(time.perf_counter() - tally.replies_sent[tag])
+
+
+def handle_error(socket: Any, frame: dict[str, Any], tally: Tally) -> None:
+    """As the widget and the console do: a frame refused for now ("busy", "rate_limited") is
+    sent again, same client id, after ``retry_after``; any other error is counted."""
+    text = tally.frames.get(frame.get("client_id") or "")
+    if text is None or frame.get("code") not in ("busy", "rate_limited"):
+        tally.errors += 1
+        return
+    tally.retried += 1
+    delay = max(1.0, float(frame.get("retry_after") or 1))
+    asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(socket.send(text)))
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -461,7 +477,9 @@ async def drive(
             if timed_from is None:
                 tally.warm.add(client_id)
             tally.sent_at[client_id] = time.perf_counter()
-            await socket.send(json.dumps({"type": "message", "client_id": client_id, "body": BODY}))
+            text = json.dumps({"type": "message", "client_id": client_id, "body": BODY})
+            tally.frames[client_id] = text
+            await socket.send(text)
             sent += 1
         await asyncio.sleep(tick)
     assert timed_from is not None
@@ -526,6 +544,7 @@ async def drive(
         "lost": lost,
         "duplicated": duplicated,
         "errors": tally.errors,
+        "retried_when_busy": tally.retried,
         "drain_seconds": round(drain_seconds, 1),
         "server_cpu_ms_per_message": round(server_cpu * 1000 / timed_messages, 3),
         "database_cpu_ms_per_message": round(db_cpu * 1000 / timed_messages, 3)
