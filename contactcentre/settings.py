@@ -299,6 +299,12 @@ if PRODUCTION and not STAFF_MFA_REQUIRED:
     raise ImproperlyConfigured("STAFF_MFA_REQUIRED cannot be off when DJANGO_ENV=production.")
 
 SESSION_COOKIE_AGE = env.number("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
+# Every request reads its session: with a cache every process shares (Redis), it is read from
+# there and the database is only written to (and read on a miss), which spares each request an
+# ORM query. A per-process memory cache is not shared: a session ended in one process would
+# live on in another's, so without Redis sessions stay in the database alone.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Language and time --------------------------------------------------------------------
 
