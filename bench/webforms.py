@@ -11,9 +11,16 @@ threads, each with a keep-alive connection; redirects are not followed.
 Runs in a throwaway test database made from DATABASE_URL and dropped afterwards; purges the
 Celery queue of REDIS_URL (give it a Redis database of its own). Prints one JSON object.
 
-Options (environment): WEBFORMS_BENCH_SUBMISSIONS (1000), WEBFORMS_BENCH_CELERY_SUBMISSIONS
-(500; 0 skips the Celery round), WEBFORMS_BENCH_CLIENTS (16), WEBFORMS_BENCH_DAPHNES (Daphne
-processes, 1; clients spread over them as a load balancer would).
+Two intake rounds. Closed loop: ``WEBFORMS_BENCH_CLIENTS`` clients each send their next submit
+as soon as the last is answered, which finds the most a server accepts a second (latency there is
+mostly clients waiting their turn). Open loop: submits arrive at a fixed rate whatever the server
+is doing, as citizens do, and each is timed from the moment it was due, so time spent waiting for
+a free client counts too: the latency a citizen sees at that rate.
+
+Options (environment): WEBFORMS_BENCH_SUBMISSIONS (1000), WEBFORMS_BENCH_RATE (submits a second
+offered in the open-loop round, 300; 0 skips it), WEBFORMS_BENCH_RATE_SECONDS (10),
+WEBFORMS_BENCH_CELERY_SUBMISSIONS (500; 0 skips the Celery round), WEBFORMS_BENCH_CLIENTS (16),
+WEBFORMS_BENCH_DAPHNES (Daphne processes, 1; clients spread over them as a load balancer would).
 
 Besides speed it reports the CPU time the Daphne processes and the database's server processes
 spent per submit (from ``/proc``, so Linux with PostgreSQL on the same machine): on a shared
@@ -56,6 +63,10 @@ from django.db import connection  # noqa: E402
 SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_SUBMISSIONS", "1000"))
 CELERY_SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_CELERY_SUBMISSIONS", "500"))
 CLIENTS = int(os.environ.get("WEBFORMS_BENCH_CLIENTS", "16"))
+RATE = float(os.environ.get("WEBFORMS_BENCH_RATE", "300"))
+RATE_SECONDS = float(os.environ.get("WEBFORMS_BENCH_RATE_SECONDS", "10"))
+# Open loop: enough client threads that a submit never waits for one while the server keeps up.
+RATE_CLIENTS = 64
 DAPHNES = int(os.environ.get("WEBFORMS_BENCH_DAPHNES", "1"))
 FORM = "foi"  # two question pages, no attachments page: start, page 1, page 2, check
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -279,7 +290,7 @@ class Clients:
             conn.close()
             self.local.conn = None
 
-    def run(self, work: Callable[[int], Any], count: int) -> list[Any]:
+    def run(self, work: Callable[[int], Any], count: int, threads: int = CLIENTS) -> list[Any]:
         def guarded(n: int) -> Any:
             try:
                 return work(n)
@@ -287,7 +298,7 @@ class Clients:
                 self.reset()
                 return error
 
-        with ThreadPoolExecutor(CLIENTS) as pool:
+        with ThreadPoolExecutor(threads) as pool:
             return list(pool.map(guarded, range(count)))
 
 
@@ -350,6 +361,40 @@ def bench_intake(clients: Clients) -> dict[str, Any]:
     }
 
 
+def bench_rate(clients: Clients) -> dict[str, Any]:
+    """Submits due at ``RATE`` a second for ``RATE_SECONDS``, each timed from when it was due."""
+    from webforms.models import Submission
+
+    count = int(RATE * RATE_SECONDS)
+    citizens = prepare(clients, count)
+    before = Submission.objects.count()
+    cpu_before = cpu_seconds(DAPHNE_PIDS)
+    start = time.perf_counter() + 0.5
+
+    def due_submit(n: int) -> tuple[float, bool]:
+        due = start + n / RATE
+        time.sleep(max(0.0, due - time.perf_counter()))
+        _started, _seconds, ok = submit(clients, citizens[n])
+        return time.perf_counter() - due, ok
+
+    results = clients.run(due_submit, count, threads=RATE_CLIENTS)
+    elapsed = time.perf_counter() - start
+    daphne_cpu = cpu_seconds(DAPHNE_PIDS) - cpu_before
+    accepted = [seconds for seconds, ok in (r for r in results if isinstance(r, tuple)) if ok]
+    stored = Submission.objects.count() - before
+    return {
+        "rate_offered_per_second": RATE,
+        "rate_submissions": count,
+        "rate_accepted": len(accepted),
+        "rate_lost": len(accepted) - stored,
+        "rate_accepted_per_second": round(len(accepted) / elapsed, 1),
+        "rate_submit_p50_ms": round(statistics.median(accepted) * 1000, 1) if accepted else None,
+        "rate_submit_p99_ms": round(percentile(accepted, 0.99) * 1000, 1) if accepted else None,
+        "rate_daphne_cpu_ms_per_submit": round(daphne_cpu * 1000 / count, 2),
+        "load_average_after_rate": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def bench_celery(clients: Clients) -> dict[str, Any]:
     from contactcentre.celery import app
     from webforms.models import Submission
@@ -394,6 +439,8 @@ def run(figures: dict[str, Any]) -> None:
         servers = [stack.enter_context(daphne()) for _ in range(DAPHNES)]
         clients = Clients(servers)
         figures.update(bench_intake(clients))
+        if RATE:
+            figures.update(bench_rate(clients))
         if CELERY_SUBMISSIONS:
             figures.update(bench_celery(clients))
     figures["rows_total"] = Submission.objects.count()
@@ -434,6 +481,7 @@ def main() -> int:
     figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(figures))
     lost = figures["lost"] != 0 or figures["accepted"] != figures["submissions"]
+    lost = lost or figures.get("rate_lost", 0) != 0
     return 1 if lost else 0
 
 
