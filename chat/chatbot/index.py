@@ -241,7 +241,12 @@ def language_index(
         np.array_equal(getattr(meaning, part), getattr(held, part))
         for part in ("short", "summaries", "sentences")
     )
-    return index if same else replace(index, sentence_meaning=meaning)
+    if same:
+        return index
+    index = replace(index, sentence_meaning=meaning)
+    with _built_lock:
+        _built[language] = replace(last, index=index)
+    return index
 
 
 def forget_built_indexes() -> None:
