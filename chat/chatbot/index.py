@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,12 +143,7 @@ def build_language_index(
     profiles_text = [" ".join([t.title, t.summary, *t.examples]) for t in texts]
     char_vectorizer = _char_vectorizer()
     profiles = char_vectorizer.fit_transform([fold(p) for p in profiles_text] or [""])
-    short_texts: list[str] = []
-    short_article: list[int] = []
-    for i, t in enumerate(texts):
-        for text in (t.title, *t.examples):
-            short_texts.append(text)
-            short_article.append(i)
+    short_texts, short_article = _short_texts(texts)
     short_words = _tfidf_rows([analyse(s) for s in short_texts], vocabulary, n_terms, idf)
     short_chars = char_vectorizer.transform([fold(s) for s in short_texts] or [""])
     section_texts: list[str] = []
@@ -164,10 +159,7 @@ def build_language_index(
     meaning = None
     sentence_meaning = None
     if language == "en":
-        for i, t in enumerate(texts):
-            for sentence in sentences_of(t.body):
-                sentence_texts.append(sentence)
-                sentence_article.append(i)
+        sentence_texts, sentence_article = _body_sentences(texts)
         meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
         sentence_meaning = _sentence_meaning(short_texts, summaries, sentence_texts)
     return LanguageIndex(
@@ -192,6 +184,97 @@ def build_language_index(
         sentence_meaning=sentence_meaning,
         headline_words=frozenset(headline_words),
     )
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A language's index and everything it was built from."""
+
+    texts: tuple[GuidanceText, ...]
+    analyse: Callable[[str], list[str]]
+    word_model: object
+    sentence_model: object
+    index: LanguageIndex
+
+
+_built: dict[str, _Built] = {}
+_built_lock = threading.Lock()
+
+
+def language_index(
+    language: str, texts: Sequence[GuidanceText], analyse: Callable[[str], list[str]]
+) -> LanguageIndex:
+    """``build_language_index``, or the index last built for this language when nothing it is
+    built from has changed: the same published texts and the same models. Guidance changes one
+    language at a time (an English example question leaves the Welsh index as it was), and a
+    rebuild for a change outside the words (an article saved unchanged) costs nothing.
+
+    The sentence vectors are still looked up and kept in the database as a build does them
+    (``stored_meanings``: this database may be new to this process), and when they differ from
+    the ones the index holds (this process forgot them and read them back), it takes them."""
+    ordered = tuple(sorted(texts, key=lambda t: t.slug))
+    # Only English guidance gets meaning vectors (see ``build_language_index``).
+    english = language == "en"
+    word_model = semantic.embedder() if english else None
+    encoder = sentence_model.encoder() if english else None
+    with _built_lock:
+        last = _built.get(language)
+    if (
+        last is None
+        or last.texts != ordered
+        or last.analyse is not analyse
+        or last.word_model is not word_model
+        or last.sentence_model is not encoder
+    ):
+        index = build_language_index(language, ordered, analyse)
+        with _built_lock:
+            _built[language] = _Built(ordered, analyse, word_model, encoder, index)
+        return index
+    index = last.index
+    held = index.sentence_meaning
+    if held is None:
+        return index
+    meaning = _sentence_meaning(
+        _short_texts(ordered)[0], [t.summary for t in ordered], _body_sentences(ordered)[0]
+    )
+    same = meaning is not None and all(
+        np.array_equal(getattr(meaning, part), getattr(held, part))
+        for part in ("short", "summaries", "sentences")
+    )
+    if same:
+        return index
+    index = replace(index, sentence_meaning=meaning)
+    with _built_lock:
+        _built[language] = replace(last, index=index)
+    return index
+
+
+def forget_built_indexes() -> None:
+    """Build every language's index from scratch next time (tests use this)."""
+    with _built_lock:
+        _built.clear()
+
+
+def _short_texts(texts: Sequence[GuidanceText]) -> tuple[list[str], list[int]]:
+    """Every title and example question, and the article (its row in ``texts``) of each."""
+    short_texts: list[str] = []
+    short_article: list[int] = []
+    for i, t in enumerate(texts):
+        for text in (t.title, *t.examples):
+            short_texts.append(text)
+            short_article.append(i)
+    return short_texts, short_article
+
+
+def _body_sentences(texts: Sequence[GuidanceText]) -> tuple[list[str], list[int]]:
+    """Every sentence or list item of the bodies, and the article of each."""
+    sentence_texts: list[str] = []
+    sentence_article: list[int] = []
+    for i, t in enumerate(texts):
+        for sentence in sentences_of(t.body):
+            sentence_texts.append(sentence)
+            sentence_article.append(i)
+    return sentence_texts, sentence_article
 
 
 def _meaning(
@@ -313,7 +396,7 @@ class GuidanceIndex:
         for text in texts:
             by_language.setdefault(text.language, []).append(text)
         languages = {
-            language: build_language_index(
+            language: language_index(
                 language, rows, document_terms if language == "en" else welsh_terms
             )
             for language, rows in by_language.items()

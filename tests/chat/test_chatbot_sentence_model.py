@@ -162,6 +162,26 @@ def test_a_process_that_already_knows_the_vectors_still_keeps_them_in_a_new_data
 
 
 @pytest.mark.usefixtures("guidance")
+def test_an_unchanged_index_takes_the_vectors_this_process_now_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The guidance is the same, but the vector this process holds for one of its texts is not
+    # the one the index was built with (forgotten and read back from elsewhere, say).
+    english = current_index().languages["en"]
+    assert english.sentence_meaning is not None
+    title = english.titles[0]
+    held = english.sentence_meaning.short[0].copy()
+    monkeypatch.setitem(sentence_model._vectors, sentence_model.digest(title), -held)
+    forget_index()
+
+    rebuilt = current_index().languages["en"]
+
+    assert rebuilt.sentence_meaning is not None
+    assert np.array_equal(rebuilt.sentence_meaning.short[0], -held)
+    assert rebuilt.slugs == english.slugs
+
+
+@pytest.mark.usefixtures("guidance")
 def test_prepare_assistant_keeps_every_vector_before_the_first_question() -> None:
     TextMeaning.objects.all().delete()
     out = StringIO()

@@ -8,7 +8,7 @@ import pytest
 
 from selfhelp.actions import import_articles
 from selfhelp.content import ArticleFileError, parse_article
-from selfhelp.models import Article, ArticleTranslation
+from selfhelp.models import Article, ArticleRevision, ArticleStatus, ArticleTranslation
 
 GOOD = """---
 slug: reset-password
@@ -68,3 +68,38 @@ def test_reimport_updates_changed_text(tmp_path: Path) -> None:
     result = import_articles(tmp_path)
     assert (result.created, result.updated) == (0, 1)
     assert ArticleTranslation.objects.get().body == "New body."
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("postgres")
+def test_each_imported_text_is_written_as_an_edit_is(tmp_path: Path) -> None:
+    """A revision, the article's time of change and the search vector, for each text the
+    import creates or changes, as ``save_translation`` writes them; unchanged texts keep theirs."""
+    (tmp_path / "en").mkdir()
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "en" / "reset-password.md").write_text(GOOD)
+    (tmp_path / "en" / "sign-in.md").write_text(GOOD.replace("reset-password", "sign-in"))
+    (tmp_path / "cy" / "reset-password.md").write_text(
+        GOOD.replace("Reset your password", "Ailosod eich cyfrinair")
+    )
+    import_articles(tmp_path)
+    (tmp_path / "en" / "reset-password.md").write_text(GOOD.replace("Body text.", "New body."))
+    changed_at = Article.objects.get(slug="sign-in").updated_at
+
+    result = import_articles(tmp_path)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    revisions = ArticleRevision.objects.filter(article__slug="reset-password")
+    assert [(r.language, r.body, r.status, r.note) for r in revisions] == [
+        ("en", "New body.", ArticleStatus.PUBLISHED, "Imported"),
+        ("cy", "Body text.", ArticleStatus.PUBLISHED, "Imported"),
+        ("en", "Body text.", ArticleStatus.PUBLISHED, "Imported"),
+    ]
+    assert Article.objects.get(slug="reset-password").updated_at > changed_at
+    assert Article.objects.get(slug="sign-in").updated_at == changed_at
+    assert not ArticleTranslation.objects.filter(search_vector=None).exists()
+    texts = ArticleTranslation.objects.filter(article__slug="reset-password")
+    assert {t.language: t.title for t in texts} == {
+        "en": "Reset your password",
+        "cy": "Ailosod eich cyfrinair",
+    }

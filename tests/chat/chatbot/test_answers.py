@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat.chatbot import BotReply, BotTurn, answer
+from chat.chatbot.index import current_index
 from selfhelp.actions import add_example_question, save_translation, set_article_status
 from selfhelp.models import Article, ArticleStatus
 
@@ -97,6 +98,19 @@ def test_a_newly_published_article_is_found_straight_away() -> None:
     set_article_status(article, ArticleStatus.PUBLISHED)
 
     assert answer("how do I pay my parking fine").article == "pay-a-parking-fine"
+
+
+def test_an_english_edit_rebuilds_the_english_index_and_leaves_the_welsh_one() -> None:
+    before = current_index()
+    assert current_index() is before  # nothing changed
+
+    add_example_question(Article.objects.get(slug="reset-password"), "my secret word is lost")
+
+    after = current_index()
+    assert after is not before
+    assert after.languages["en"] is not before.languages["en"]
+    assert len(after.languages["en"].short_article) == len(before.languages["en"].short_article) + 1
+    assert after.languages["cy"] is before.languages["cy"]
 
 
 def test_older_callers_can_still_build_replies_and_turns() -> None:
