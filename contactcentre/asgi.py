@@ -19,9 +19,11 @@ django.setup(set_prefix=False)
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from chat.websocket_urls import websocket_urlpatterns  # noqa: E402
+from contactcentre import warmup  # noqa: E402
 from contactcentre.asgi_http import OneHopHttpHandler, http_threads  # noqa: E402
 from contactcentre.consumers import UnknownPathConsumer  # noqa: E402
 
@@ -35,6 +37,11 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# The assistant's model and index and routing's classifier, loaded on a thread of their own
+# now rather than while the first citizen waits (``/readyz`` says "not ready" until then).
+if settings.WARM_UP:
+    warmup.start()
 
 # Everything loaded so far (Django, the URLconf, the models) lives as long as the process: keep
 # it out of the garbage collector's full passes, which otherwise walk it all again every time

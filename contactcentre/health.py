@@ -16,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from contactcentre import warmup
 from contactcentre.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,17 @@ def check_broker() -> str:
     return "ok"
 
 
+def check_warmed_up() -> str:
+    if not warmup.ready():
+        raise RuntimeError("still loading what the first requests need")
+    return "ok"
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": check_database,
     "channel_layer": check_channel_layer,
     "broker": check_broker,
+    "warm_up": check_warmed_up,
 }
 
 

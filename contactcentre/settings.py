@@ -133,6 +133,9 @@ DATABASE_POOL_TIMEOUT = env.number("DATABASE_POOL_TIMEOUT", 10, minimum=1)
 # Requests a Daphne process runs in Django at once (contactcentre/asgi_http.py), each on a
 # thread of its own; never more than the database pool holds.
 HTTP_THREADS = env.number("HTTP_THREADS", 8, minimum=1)
+# A web process loads the assistant's model and index and trains routing's classifier on a
+# thread of its own as it starts, not while the first citizen waits (contactcentre/warmup.py).
+WARM_UP = env.flag("WARM_UP", default=True)
 # Websocket consumers store chat messages on asynchronous connections of their own
 # (contactcentre/asyncdb.py): at most this many per process, besides the pool above.
 DATABASE_ASYNC_POOL_SIZE = env.number("DATABASE_ASYNC_POOL_SIZE", 10, minimum=1)

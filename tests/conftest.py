@@ -107,6 +107,7 @@ def child_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=database_url_for_children(),
         PYTHONUNBUFFERED="1",
         CONN_MAX_AGE="0",
+        WARM_UP="true",
     )
     if settings.REDIS_URL:
         env["REDIS_URL"] = str(settings.REDIS_URL)
@@ -159,7 +160,8 @@ def daphne_server(transactional_db: None) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{url}/healthz", process)
+        # Ready, as a load balancer would wait for: warmed up too, so a first answer is quick.
+        wait_for_http(f"{url}/readyz", process, timeout=90)
         yield url
     finally:
         stop(process)

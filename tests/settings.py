@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from django.conf import global_settings
 
+from contactcentre.env import Env
 from contactcentre.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = [
     "tests.hashers.FewRoundsPBKDF2PasswordHasher",
     *(h for h in global_settings.PASSWORD_HASHERS if not h.endswith(".PBKDF2PasswordHasher")),
 ]
+
+# The test process imports the ASGI application for Channels' communicators: no warm-up thread
+# there (it would reach for the database outside any test). The Daphnes the tests start warm up
+# as production does: their environment says so (``child_env`` in tests/conftest.py).
+WARM_UP = Env().flag("WARM_UP", default=False)

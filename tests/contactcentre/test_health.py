@@ -25,7 +25,7 @@ def test_readyz_reports_each_check(client: Client) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert body["failed"] == []
-    assert set(body["checks"]) == {"database", "channel_layer", "broker"}
+    assert set(body["checks"]) == {"database", "channel_layer", "broker", "warm_up"}
     assert body["checks"]["database"]["status"] == "ok"
     assert body["checks"]["channel_layer"]["status"] == "ok"
 
