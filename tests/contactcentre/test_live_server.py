@@ -35,6 +35,7 @@ def test_readiness_on_real_postgres_and_redis(
         "database": "ok",
         "channel_layer": "ok",
         "broker": "ok",
+        "warm_up": "ok",
     }
 
 
