@@ -125,6 +125,31 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a prefork worker's children), from ``/proc``."""
+    pids, found = [pid], 0
+    while found < len(pids):
+        current = pids[found]
+        found += 1
+        try:
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            for task in tasks:
+                pids.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            total += cpu_seconds([member])
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def database_backends() -> list[int]:
     """PostgreSQL's server processes for the bench database (when it runs on this machine)."""
     name = f" {connection.settings_dict['NAME']} ".encode()
@@ -185,7 +210,7 @@ def daphne() -> Iterator[tuple[str, int]]:
 
 
 @contextmanager
-def celery_worker() -> Iterator[None]:
+def celery_worker() -> Iterator[int]:
     from contactcentre.celery import app
 
     hostname = f"wfbench-{os.getpid()}@%h"
@@ -204,7 +229,7 @@ def celery_worker() -> Iterator[None]:
         while not app.control.ping(timeout=1.0):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("Celery worker did not start")
-        yield
+        yield process.pid
     finally:
         _stop(process)
 
@@ -402,7 +427,9 @@ def bench_celery(clients: Clients) -> dict[str, Any]:
     citizens = prepare(clients, CELERY_SUBMISSIONS)
     first = Submission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     app.control.purge()  # the intake round's tasks: only this round's are measured
-    with celery_worker():
+    with celery_worker() as worker:
+        worker_before = tree_cpu_seconds(worker)
+        database_before = backend_cpu_seconds()
         started = time.perf_counter()
         results = clients.run(lambda n: submit(clients, citizens[n]), CELERY_SUBMISSIONS)
         submitted = time.perf_counter() - started
@@ -416,6 +443,10 @@ def bench_celery(clients: Clients) -> dict[str, Any]:
                 break
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        worker_cpu = tree_cpu_seconds(worker) - worker_before
+        database_after = backend_cpu_seconds()
+    # The database's CPU here includes the submits' share (about 2 ms each, see above).
+    database_cpu = sum(t - database_before.get(pid, 0.0) for pid, t in database_after.items())
     return {
         "celery_submissions": CELERY_SUBMISSIONS,
         "celery_accepted": accepted,
@@ -423,6 +454,8 @@ def bench_celery(clients: Clients) -> dict[str, Any]:
         "celery_submit_seconds": round(submitted, 2),
         "celery_end_to_end_seconds": round(elapsed, 2),
         "celery_tasks_per_second": round(done / elapsed, 1),
+        "celery_worker_cpu_ms_per_submission": round(worker_cpu * 1000 / max(done, 1), 2),
+        "celery_postgresql_cpu_ms_per_submission": round(database_cpu * 1000 / max(done, 1), 2),
         "celery_worker": f"prefork, concurrency {os.cpu_count() or 2}",
     }
 

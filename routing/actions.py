@@ -8,7 +8,7 @@ transaction (``routing/assignment.py``); elsewhere the same rules run as ORM que
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -43,29 +43,49 @@ def route_contact(
     now: datetime,
     *,
     config: PolicyConfig | None = None,
+    snapshot: selectors.RoutingSnapshot | None = None,
 ) -> RoutingDecision:
     """Decide where ``contact`` goes, store the decision with its reasons, and queue the contact
-    when it goes to an agent. The repeat-contact flag is worked out here from the contact."""
-    config = config or selectors.policy_config()
-    repeat = description.repeat_contact or selectors.is_repeat_contact(
-        contact, config.repeat_window_days
-    )
-    description = ContactDescription(
-        text=description.text,
-        language=description.language,
-        form=description.form,
-        repeat_contact=repeat,
-        needs=description.needs,
-    )
-    decision = decide(description, now, selectors.availability_snapshot(now), config)
-    stored = _store_decision(contact, decision, repeat, now)
+    when it goes to an agent. The repeat-contact flag is worked out here from the contact.
+    ``snapshot``: what routing reads, already read for a batch of contacts."""
+    snapshot = snapshot or selectors.routing_snapshot(now, config=config)
+    return carry_out_route(contact, plan_route(contact, description, now, snapshot), now, snapshot)
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    decision: Decision
+    repeat_contact: bool
+
+
+def plan_route(
+    contact: Contact,
+    description: ContactDescription,
+    now: datetime,
+    snapshot: selectors.RoutingSnapshot,
+) -> RoutePlan:
+    """Where ``contact`` would go now (``policy.decide``), without storing anything: a caller
+    that must claim the contact's work first decides, claims, then ``carry_out_route``."""
+    repeat = description.repeat_contact or snapshot.is_repeat(contact)
+    description = replace(description, repeat_contact=repeat)
+    decision = decide(description, now, snapshot.availability(now), snapshot.config)
+    return RoutePlan(decision, repeat)
+
+
+def carry_out_route(
+    contact: Contact, plan: RoutePlan, now: datetime, snapshot: selectors.RoutingSnapshot
+) -> RoutingDecision:
+    """Store the planned decision, classify the contact and queue it when it goes to an agent.
+    Runs in the caller's transaction (``route_contact``'s, or one that also claimed the work)."""
+    decision = plan.decision
+    stored = _store_decision(contact, decision, plan.repeat_contact, now)
     classify_contact(
         contact,
         topic=decision.topic.replace("_", "-"),
         urgency=Urgency.URGENT if decision.urgent else Urgency.ROUTINE,
     )
     if decision.destination == Destination.AGENT and decision.queue:
-        enqueue_contact(contact, decision.queue, decision.priority or 3, now)
+        queue_in_snapshot(contact, decision.queue, decision.priority or 3, now, snapshot)
     return stored
 
 
@@ -93,13 +113,33 @@ def _store_decision(
 @transaction.atomic
 def enqueue_contact(contact: Contact, queue_slug: str, priority: int, now: datetime) -> QueueEntry:
     """The contact waits in ``queue_slug`` for an agent."""
-    queue = Queue.objects.get(slug=queue_slug)
+    return _enqueue(contact, Queue.objects.get(slug=queue_slug), priority, now)
+
+
+def queue_in_snapshot(
+    contact: Contact,
+    queue_slug: str,
+    priority: int,
+    now: datetime,
+    snapshot: selectors.RoutingSnapshot,
+) -> QueueEntry:
+    """``enqueue_contact`` with the queue as ``snapshot`` read it, in the caller's transaction
+    (no savepoint: a failure undoes the caller's work too); the snapshot counts the arrival."""
+    queue = snapshot.queues.get(queue_slug)
+    if queue is None:
+        raise Queue.DoesNotExist(f"Queue {queue_slug} does not exist.")
+    entry = _enqueue(contact, queue, priority, now)
+    snapshot.queued(queue_slug)
+    return entry
+
+
+def _enqueue(contact: Contact, queue: Queue, priority: int, now: datetime) -> QueueEntry:
     if contact.status != ContactStatus.WAITING:
-        transition_contact(contact, ContactStatus.WAITING, reason=f"queued for {queue_slug}")
+        transition_contact(contact, ContactStatus.WAITING, reason=f"queued for {queue.slug}")
     entry = QueueEntry.objects.create(
         contact=contact, queue=queue, priority=priority, enqueued_at=now
     )
-    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": queue_slug})
+    send_event_on_commit(QUEUES_GROUP, {"type": "queue.changed", "queue": queue.slug})
     return entry
 
 

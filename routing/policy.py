@@ -88,6 +88,29 @@ class PolicyConfig:
     need_confidence: float = 0.5
 
 
+def needs_classifier(description: ContactDescription) -> bool:
+    """Whether ``classify`` may ask the model about this contact: a chosen form that names its
+    topic settles it; an empty text has nothing to read."""
+    return description.form not in FORM_TOPICS and bool(description.text.strip())
+
+
+class KnownTexts:
+    """A ``TopicModel`` that has already worked out the probabilities of some texts, together
+    in one call (a batch of contacts), and asks ``model`` about any other text. The model reads
+    each text on its own, so the answers are the same either way."""
+
+    def __init__(self, model: TopicModel, texts: list[str]) -> None:
+        self.model = model
+        distinct = list(dict.fromkeys(texts))
+        self.known = dict(zip(distinct, model.probabilities(distinct), strict=True))
+
+    def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
+        unknown = [text for text in texts if text not in self.known]
+        if unknown:
+            self.known.update(zip(unknown, self.model.probabilities(unknown), strict=True))
+        return [self.known[text] for text in texts]
+
+
 @dataclass(frozen=True)
 class Classification:
     """What a contact is about (``subject``), its ``needs``, and how each topic was found."""

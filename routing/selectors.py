@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +23,14 @@ from django.db.models.functions import Coalesce
 
 from contactcentre.models import Contact
 from routing.classifier import default_model
-from routing.hours import ALWAYS_OPEN, OpeningHours, Session, is_open, next_opening
+from routing.hours import (
+    ALWAYS_OPEN,
+    OpeningHours,
+    Session,
+    is_open,
+    next_change,
+    next_opening,
+)
 from routing.hours import Closure as HoursClosure
 from routing.models import (
     ON_DUTY,
@@ -42,13 +49,16 @@ from routing.models import (
 from routing.policy import (
     DEFAULT_ROUTES,
     Availability,
+    ContactDescription,
+    KnownTexts,
     PolicyConfig,
     QueueAvailability,
     TopicModel,
+    needs_classifier,
 )
 from routing.policy import TopicRoute as PolicyTopicRoute
 from routing.rules import Rule
-from routing.waits import estimate_wait
+from routing.waits import WaitEstimate, estimate_wait
 
 # Arrivals over this window give the arrival rate; handle times over twice it.
 LOAD_WINDOW = timedelta(minutes=60)
@@ -161,9 +171,13 @@ def opening_hours_of(schedule: Schedule | None, closures: list[Closure]) -> Open
 
 def queue_hours() -> dict[str, OpeningHours]:
     """Each queue's opening hours, by queue slug."""
+    return {slug: hours for slug, (_queue, hours) in _queues_with_hours().items()}
+
+
+def _queues_with_hours() -> dict[str, tuple[Queue, OpeningHours]]:
     closures = list(Closure.objects.all())
     queues = Queue.objects.select_related("schedule").prefetch_related("schedule__sessions")
-    return {queue.slug: opening_hours_of(queue.schedule, closures) for queue in queues}
+    return {queue.slug: (queue, opening_hours_of(queue.schedule, closures)) for queue in queues}
 
 
 def agents_on_duty() -> dict[str, int]:
@@ -249,21 +263,26 @@ def availability_snapshot(
     hours = queue_hours()
     on_duty = {} if (assume_staffed or no_agents) else agents_on_duty()
     loads = {} if (assume_staffed or no_agents) else queue_loads(now)
+    return availability_from(
+        hours, on_duty, loads, now, assume_staffed=assume_staffed, no_agents=no_agents
+    )
+
+
+def availability_from(
+    hours: Mapping[str, OpeningHours],
+    on_duty: Mapping[str, int],
+    loads: Mapping[str, QueueLoad],
+    now: datetime,
+    *,
+    assume_staffed: bool = False,
+    no_agents: bool = False,
+) -> Availability:
+    """``availability_snapshot`` from what it reads: no database."""
     queues: dict[str, QueueAvailability] = {}
     for slug, queue_hours_ in hours.items():
         open_now = is_open(queue_hours_, now)
         agents = 0 if no_agents else (1 if assume_staffed and open_now else on_duty.get(slug, 0))
-        load = loads.get(slug)
-        wait = None
-        if agents and load is not None:
-            wait = estimate_wait(
-                agents=agents,
-                arrivals_per_minute=load.arrivals_per_minute,
-                handle_minutes=load.handle_minutes,
-                waiting=load.waiting,
-                capacity_per_agent=DEFAULT_CAPACITY,
-                abandon_per_minute=load.abandon_per_minute,
-            )
+        wait = _wait(agents, loads.get(slug))
         opening = None if open_now else next_opening(queue_hours_, now)
         zone = queue_hours_.zone
         queues[slug] = QueueAvailability(
@@ -274,6 +293,129 @@ def availability_snapshot(
             wait=wait,
         )
     return Availability(queues)
+
+
+def _wait(agents: int, load: QueueLoad | None) -> WaitEstimate | None:
+    if not agents or load is None:
+        return None
+    return estimate_wait(
+        agents=agents,
+        arrivals_per_minute=load.arrivals_per_minute,
+        handle_minutes=load.handle_minutes,
+        waiting=load.waiting,
+        capacity_per_agent=DEFAULT_CAPACITY,
+        abandon_per_minute=load.abandon_per_minute,
+    )
+
+
+class RoutingSnapshot:
+    """Everything routing reads to place contacts (the policy, each queue and its opening
+    hours, agents on duty, queue loads), read once for a batch of contacts instead of once per
+    contact. What the batch itself queues is added to the loads as it goes, so each contact's
+    wait estimate counts those queued before it, as a fresh read would; other processes' work
+    is seen as of the read (a batch takes well under a second of reading's age).
+
+    ``availability(now)`` is what ``availability_snapshot(now)`` would return from the same
+    rows; it is worked out again only when an opening or closing time has passed, and a queue's
+    wait estimate when the batch has queued a contact there."""
+
+    def __init__(
+        self,
+        config: PolicyConfig,
+        queues: Mapping[str, tuple[Queue, OpeningHours]],
+        on_duty: Mapping[str, int],
+        loads: Mapping[str, QueueLoad],
+        repeats: Mapping[int, bool] | None = None,
+        *,
+        read_at: datetime,
+    ) -> None:
+        self.config = config
+        self.queues = {slug: queue for slug, (queue, _hours) in queues.items()}
+        self.hours = {slug: hours for slug, (_queue, hours) in queues.items()}
+        self.on_duty = dict(on_duty)
+        self.loads = dict(loads)
+        self.repeats = dict(repeats or {})
+        self.window_minutes = LOAD_WINDOW.total_seconds() / 60
+        self._available: Availability | None = None
+        self._valid: tuple[datetime, datetime | None] = (read_at, None)
+
+    def availability(self, now: datetime) -> Availability:
+        since, until = self._valid
+        if self._available is None or now < since or (until is not None and now >= until):
+            self._available = availability_from(self.hours, self.on_duty, self.loads, now)
+            changes = [next_change(hours, now) for hours in self.hours.values()]
+            self._valid = (now, min((c for c in changes if c is not None), default=None))
+        return self._available
+
+    def queued(self, slug: str) -> None:
+        """The batch queued a contact in ``slug``: one more arrival and one more waiting."""
+        load = self.loads.get(slug) or QueueLoad(0.0, DEFAULT_HANDLE_MINUTES, 0)
+        self.loads[slug] = replace(
+            load,
+            arrivals_per_minute=load.arrivals_per_minute + 1 / self.window_minutes,
+            waiting=load.waiting + 1,
+        )
+        if self._available is not None and slug in self._available.queues:
+            queues = dict(self._available.queues)
+            queues[slug] = replace(
+                queues[slug], wait=_wait(queues[slug].agents_available, self.loads[slug])
+            )
+            self._available = Availability(queues)
+
+    def is_repeat(self, contact: Contact) -> bool:
+        if contact.pk in self.repeats:
+            return self.repeats[contact.pk]
+        return is_repeat_contact(contact, self.config.repeat_window_days)
+
+
+def routing_snapshot(
+    now: datetime,
+    *,
+    config: PolicyConfig | None = None,
+    contacts: Sequence[Contact] = (),
+    descriptions: Sequence[ContactDescription] = (),
+) -> RoutingSnapshot:
+    """What routing reads, once, to place ``contacts`` (whose repeat flags are read together)
+    at about ``now``. The classifier's probabilities for the ``descriptions`` that need it are
+    worked out in one call: one batch costs little more than one text."""
+    config = config or policy_config()
+    texts = [d.text for d in descriptions if needs_classifier(d)]
+    if texts and config.model is not None:
+        config = replace(config, model=KnownTexts(config.model, texts))
+    return RoutingSnapshot(
+        config,
+        _queues_with_hours(),
+        agents_on_duty(),
+        queue_loads(now),
+        repeat_contacts(contacts, config.repeat_window_days),
+        read_at=now,
+    )
+
+
+def repeat_contacts(contacts: Sequence[Contact], window_days: int) -> dict[int, bool]:
+    """``is_repeat_contact`` for each of ``contacts``, by contact id, in one query."""
+    signed_in = [c for c in contacts if c.citizen_id is not None]
+    repeats = {c.pk: False for c in contacts}
+    if not signed_in:
+        return repeats
+    window = timedelta(days=window_days)
+    earliest = min(c.created_at for c in signed_in) - window
+    latest = max(c.created_at for c in signed_in)
+    theirs: dict[int | None, list[tuple[datetime, int]]] = {}
+    rows = Contact.objects.filter(
+        citizen_id__in={c.citizen_id for c in signed_in},
+        created_at__gte=earliest,
+        created_at__lte=latest,
+    ).values_list("citizen_id", "created_at", "pk")
+    for citizen_id, created_at, pk in rows:
+        theirs.setdefault(citizen_id, []).append((created_at, pk))
+    for contact in signed_in:
+        since = contact.created_at - window
+        repeats[contact.pk] = any(
+            since <= created_at <= contact.created_at and pk != contact.pk
+            for created_at, pk in theirs.get(contact.citizen_id, ())
+        )
+    return repeats
 
 
 def is_repeat_contact(contact: Contact, window_days: int) -> bool:

@@ -44,16 +44,11 @@ def process_submission(submission_id: int) -> None:
 
 @shared_task(max_retries=10, autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=300)
 def process_submissions(submission_ids: list[int]) -> None:
-    """``process_submission`` for several submissions published together. One that fails is
-    queued again on its own, with ``process_submission``'s retries and backoff; the others
-    are not held back by it. Run twice (a worker killed mid-batch), it redoes nothing."""
-    failed = []
-    for submission_id in submission_ids:
-        try:
-            intake.process_submission(submission_id, now=timezone.now())
-        except Exception:
-            logger.exception("Submission %s failed in a batch: retried on its own", submission_id)
-            failed.append(submission_id)
+    """``process_submission`` for several submissions published together, reading what they
+    share once. One that fails is queued again on its own, with ``process_submission``'s
+    retries and backoff; the others are not held back by it. Run twice (a worker killed
+    mid-batch), it redoes nothing."""
+    failed = intake.process_submissions(submission_ids, clock=timezone.now)
     for submission_id in failed:
         process_submission.apply_async((submission_id,), countdown=2)
 

@@ -132,10 +132,10 @@ def test_a_batch_retries_a_failing_submission_alone_and_finishes_the_others(
     )
     real = intake.process_submission
 
-    def fails_for_first(submission_id: int, *, now: Any) -> None:
+    def fails_for_first(submission_id: int, *, now: Any, **batched: Any) -> None:
         if submission_id == first.pk:
             raise RuntimeError("database blip")
-        real(submission_id, now=now)
+        real(submission_id, now=now, **batched)
 
     retried = Recorder()
     with (

@@ -7,10 +7,12 @@ delivered twice or re-queued by the sweep does its work exactly once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend as EmailBackend
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 
@@ -18,11 +20,11 @@ from contactcentre.actions import open_contact
 from contactcentre.errors import ContactCentreError
 from contactcentre.models import Channel, Contact, ContactStatus, Urgency, User
 from contactcentre.realtime import send_event_on_commit
-from routing.actions import enqueue_contact, route_contact
+from routing.actions import carry_out_route, plan_route, queue_in_snapshot
 from routing.choices import Destination
-from routing.models import Queue
 from routing.policy import ContactDescription
-from webforms.actions import store
+from routing.selectors import routing_snapshot
+from webforms.actions import outbox, store
 from webforms.actions.outbox import deliver_email, write_email
 from webforms.actions.store import Unanswered as Unanswered  # the views catch it here
 from webforms.models import (
@@ -32,6 +34,7 @@ from webforms.models import (
     EmailKind,
     EmailStatus,
     FieldKind,
+    FormField,
     OutboundEmail,
     Submission,
 )
@@ -225,46 +228,94 @@ def _as_stored(instance: M) -> M:
     return instance
 
 
-def _description_text(submission: Submission) -> str:
-    fields = submission.form.fields.filter(kind__in=[FieldKind.TEXTAREA, FieldKind.TEXT])
-    return " ".join(submission.answers.get(f.name, "") for f in fields)[:2000]
+class Batch:
+    """What processing some submissions reads, read together: the submissions with their forms
+    and contacts, the forms' text questions (what routing reads of the answers) and, when some
+    are still to route, routing's snapshot (``routing.selectors.routing_snapshot``). Each
+    submission's work is still done, and claimed, in transactions of its own."""
+
+    def __init__(self, submission_ids: list[int], now: datetime) -> None:
+        self.submissions = Submission.objects.select_related("form", "contact").in_bulk(
+            submission_ids
+        )
+        unrouted = [s for s in self.submissions.values() if s.routed_at is None]
+        text_fields: dict[int, list[str]] = {}
+        for form_id, name in FormField.objects.filter(
+            form_id__in={s.form_id for s in unrouted},
+            kind__in=[FieldKind.TEXTAREA, FieldKind.TEXT],
+        ).values_list("form_id", "name"):  # in the fields' own order
+            text_fields.setdefault(form_id, []).append(name)
+        self.descriptions = {
+            s.pk: ContactDescription(
+                text=_description_text(s, text_fields.get(s.form_id, [])),
+                language=s.language,
+                form=s.form.slug,
+            )
+            for s in unrouted
+        }
+        self.routing = (
+            routing_snapshot(
+                now,
+                contacts=[s.contact for s in unrouted],
+                descriptions=list(self.descriptions.values()),
+            )
+            if unrouted
+            else None
+        )
+
+    def submission(self, submission_id: int) -> Submission:
+        try:
+            return self.submissions[submission_id]
+        except KeyError:
+            raise Submission.DoesNotExist(f"Submission {submission_id} does not exist.") from None
 
 
-@transaction.atomic
-def route_submission(submission_id: int, *, now: datetime) -> bool:
+def _description_text(submission: Submission, text_fields: list[str]) -> str:
+    return " ".join(submission.answers.get(name, "") for name in text_fields)[:2000]
+
+
+def route_submission(submission_id: int, *, now: datetime, batch: Batch | None = None) -> bool:
     """Decide where the submission goes (the routing policy, with its reasons) and put it in a
     queue. The form's own queue is used unless routing sends it to agents elsewhere. True if
-    it was routed now, False if that was already done."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("form", "contact")
-        .get(pk=submission_id)
-    )
-    if submission.routed_at is not None:
+    it was routed now, False if that was already done. The decision is made first, from what
+    ``batch`` read; then one transaction claims the work (a status-checked update of
+    ``routed_at``, which also locks the row) and stores it: a run that loses the claim to
+    another stores nothing."""
+    batch = batch or Batch([submission_id], now)
+    submission = batch.submission(submission_id)
+    if submission.routed_at is not None or batch.routing is None:
         return False
     form, contact = submission.form, submission.contact
-    description = ContactDescription(
-        text=_description_text(submission), language=submission.language, form=form.slug
-    )
-    decision = route_contact(contact, description, now)
-    queue = decision.queue if decision.destination == Destination.AGENT else ""
-    if not queue:
-        if not Queue.objects.filter(slug=form.queue_slug).exists():
+    plan = plan_route(contact, batch.descriptions[submission.pk], now, batch.routing)
+    decision = plan.decision
+    queue = (decision.queue or "") if decision.destination == Destination.AGENT else ""
+    to_form_queue = not queue
+    if to_form_queue:
+        if form.queue_slug not in batch.routing.queues:
             raise QueueMissing(f"Form {form.slug} names queue {form.queue_slug}, which is missing.")
         queue = form.queue_slug
-        if contact.status == ContactStatus.NEW:
-            enqueue_contact(contact, queue, form.priority, now)
-    Submission.objects.filter(pk=submission.pk, routed_at__isnull=True).update(
-        routed_at=now, queue_slug=queue
-    )
-    send_event_on_commit(
-        INBOX_GROUP,
-        {"type": "webform.routed", "reference": submission.reference, "queue": queue},
-    )
+    with transaction.atomic():
+        claimed = Submission.objects.filter(pk=submission.pk, routed_at__isnull=True).update(
+            routed_at=now, queue_slug=queue
+        )
+        if claimed != 1:
+            return False
+        # The contact was read with the batch: its transitions are status-checked, so one
+        # changed since (StaleState) undoes this claim and the submission is retried alone.
+        carry_out_route(contact, plan, now, batch.routing)
+        if to_form_queue and contact.status == ContactStatus.NEW:
+            queue_in_snapshot(contact, queue, form.priority, now, batch.routing)
+        send_event_on_commit(
+            INBOX_GROUP,
+            {"type": "webform.routed", "reference": submission.reference, "queue": queue},
+        )
+    submission.routed_at, submission.queue_slug = now, queue
     return True
 
 
-def acknowledge_submission(submission_id: int, *, now: datetime) -> int | None:
+def acknowledge_submission(
+    submission_id: int, *, now: datetime, batch: Batch | None = None
+) -> int | None:
     """Write the acknowledgement email, in the citizen's language, to the outbox (once).
     Returns the outbox id to send, or None if it was already written."""
     with transaction.atomic():
@@ -273,7 +324,12 @@ def acknowledge_submission(submission_id: int, *, now: datetime) -> int | None:
         )
         if claimed != 1:
             return None
-        submission = Submission.objects.select_related("form").get(pk=submission_id)
+        # What the email says (reference, form, address, language, due date) never changes
+        # after the submit, so the batch's copy will do.
+        if batch is not None:
+            submission = batch.submission(submission_id)
+        else:
+            submission = Submission.objects.select_related("form").get(pk=submission_id)
         email = write_email(
             kind=EmailKind.ACKNOWLEDGEMENT,
             dedupe_key=f"ack:{submission.pk}",
@@ -284,13 +340,23 @@ def acknowledge_submission(submission_id: int, *, now: datetime) -> int | None:
             submission=submission,
             send_after_commit=False,
         )
+    submission.acknowledged_at = now
     return email.pk if email else None
 
 
-def process_submission(submission_id: int, *, now: datetime) -> None:
-    """Everything after the commit: route, acknowledge, send the acknowledgement."""
-    route_submission(submission_id, now=now)
-    email_id = acknowledge_submission(submission_id, now=now)
+def process_submission(
+    submission_id: int,
+    *,
+    now: datetime,
+    batch: Batch | None = None,
+    mail: EmailBackend | None = None,
+) -> None:
+    """Everything after the commit: route, acknowledge, send the acknowledgement. ``batch``:
+    what was read for several submissions at once (``process_submissions``); ``mail``: an open
+    email connection to send with."""
+    batch = batch or Batch([submission_id], now)
+    route_submission(submission_id, now=now, batch=batch)
+    email_id = acknowledge_submission(submission_id, now=now, batch=batch)
     if email_id is None:
         # Written by an earlier run that may have died before sending: send it if still due.
         email_id = (
@@ -301,7 +367,29 @@ def process_submission(submission_id: int, *, now: datetime) -> None:
             .first()
         )
     if email_id is not None:
-        deliver_email(email_id)
+        deliver_email(email_id, mail=mail)
+
+
+def process_submissions(submission_ids: list[int], *, clock: Callable[[], datetime]) -> list[int]:
+    """``process_submission`` for each of several submissions, with what they read read once
+    (``Batch``) and one email connection. Each submission's steps keep their own claims and
+    transactions, so a batch run twice, or alongside a retry or the sweep, redoes nothing.
+    Returns the ids that failed (logged): the caller retries them on their own."""
+    batch = Batch(submission_ids, clock())
+    failed = []
+    mail = outbox.connection()
+    try:
+        for submission_id in submission_ids:
+            try:
+                process_submission(submission_id, now=clock(), batch=batch, mail=mail)
+            except Exception:
+                logger.exception(
+                    "Submission %s failed in a batch: retried on its own", submission_id
+                )
+                failed.append(submission_id)
+    finally:
+        mail.close()
+    return failed
 
 
 def unfinished_work(now: datetime) -> tuple[list[int], list[int]]:

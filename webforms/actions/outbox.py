@@ -64,12 +64,13 @@ def write_email(
     return email
 
 
-def deliver_email(email_id: int) -> bool:
+def deliver_email(email_id: int, *, mail: Any = None) -> bool:
     """Send one outbox email if it is still pending. True if it was sent now.
 
     The row is locked (``SKIP LOCKED``: another worker sending it is left to finish) and marked
     sent in the same transaction that sent it; a worker killed before the commit leaves it
-    pending, and it is sent again by a retry or the sweep.
+    pending, and it is sent again by a retry or the sweep. ``mail``: an email connection kept
+    open across several sends (one SMTP session for a batch); the caller closes it.
     """
     with transaction.atomic():
         email = (
@@ -97,9 +98,15 @@ def deliver_email(email_id: int) -> bool:
             changes["body"] = "[link removed from the outbox once sent]"
         failure: Exception | None = None
         try:
-            connection().send_messages([message])
+            if mail is None:
+                connection().send_messages([message])
+            else:
+                mail.open()  # once: a connection already open is kept
+                mail.send_messages([message])
         except Exception as error:
             failure = error
+            if mail is not None:
+                mail.close()  # a broken session is opened afresh for the next email
             attempts = email.attempts + 1
             OutboundEmail.objects.filter(pk=email.pk).update(
                 attempts=attempts,
