@@ -53,6 +53,15 @@ async def first_message(client: Client, body: str = "how do I reset my password"
     return conversation
 
 
+async def answered_by_the_bot() -> tuple[Client, dict]:
+    """A citizen connected, who has asked their first question and had the bot's answer."""
+    client = citizen_client()
+    await client.connect()
+    started = await first_message(client)
+    await client.receive_until(is_type("message", kind="bot"))
+    return client, started
+
+
 async def test_first_message_starts_a_conversation_and_the_bot_answers(bot: FakeBot, queues: Any):
     client = citizen_client()
     assert await client.connect()
@@ -69,10 +78,7 @@ async def test_first_message_starts_a_conversation_and_the_bot_answers(bot: Fake
 
 
 async def test_reconnecting_client_receives_missed_messages_in_order(bot: FakeBot, queues: Any):
-    client = citizen_client()
-    await client.connect()
-    started = await first_message(client)
-    await client.receive_until(is_type("message", kind="bot"))
+    client, started = await answered_by_the_bot()
     await client.close()
 
     # While the citizen is away, three more messages are stored.
@@ -100,10 +106,7 @@ async def test_reconnecting_client_receives_missed_messages_in_order(bot: FakeBo
 
 
 async def test_resending_a_client_id_never_duplicates(bot: FakeBot, queues: Any):
-    client = citizen_client()
-    await client.connect()
-    started = await first_message(client)
-    await client.receive_until(is_type("message", kind="bot"))
+    client, started = await answered_by_the_bot()
     await client.send({"type": "message", "client_id": "c1", "body": "how do I reset my password"})
     assert await client.receive() == {"type": "ack", "client_id": "c1", "seq": 1, "duplicate": True}
     await client.close()
@@ -256,10 +259,7 @@ async def test_oversized_and_malformed_frames_get_errors_and_the_connection_stay
 async def test_a_message_refused_while_the_database_is_saturated_can_be_sent_again(
     bot: FakeBot, queues: Any, monkeypatch: pytest.MonkeyPatch
 ):
-    client = citizen_client()
-    await client.connect()
-    started = await first_message(client)
-    await client.receive_until(is_type("message", kind="bot"))
+    client, started = await answered_by_the_bot()
     stores = actions.apost_citizen_message
 
     async def no_connection_free(*args: Any, **kwargs: Any) -> Any:
@@ -334,10 +334,7 @@ async def test_rate_limit_per_connection_and_per_ip(bot: FakeBot, queues: Any, s
 async def test_a_lost_wakeup_is_recovered_from_the_database(
     bot: FakeBot, queues: Any, monkeypatch: pytest.MonkeyPatch
 ):
-    client = citizen_client()
-    await client.connect()
-    started = await first_message(client)
-    await client.receive_until(is_type("message", kind="bot"))
+    client, started = await answered_by_the_bot()
     conversation = await db_async(Conversation.objects.get)(
         contact__public_id=started["conversation"]
     )
@@ -395,10 +392,7 @@ async def test_the_token_is_never_logged(
     bot: FakeBot, queues: Any, caplog: pytest.LogCaptureFixture
 ):
     caplog.set_level(logging.DEBUG)
-    client = citizen_client()
-    await client.connect()
-    started = await first_message(client)
-    await client.receive_until(is_type("message", kind="bot"))
+    client, started = await answered_by_the_bot()
     await client.close()
     assert started["token"] not in caplog.text
 
