@@ -192,8 +192,10 @@ def build_language_index(
     sentence_meaning = None
     if language == "en":
         sentence_texts, sentence_article = _body_sentences(texts)
-        meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
         sentence_meaning = _sentence_meaning(short_texts, summaries, sentence_texts)
+        # The averaged word vectors are the meaning signal only without the sentence model.
+        if sentence_meaning is None:
+            meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
     return LanguageIndex(
         language=language,
         slugs=[t.slug for t in texts],

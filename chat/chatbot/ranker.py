@@ -337,7 +337,7 @@ NEIGHBOURS = 2
 
 def nearest_guidance_words(index: LanguageIndex, word: str) -> list[tuple[str, float]]:
     """The guidance's words closest in meaning to ``word`` (none without the model)."""
-    if index.meaning is None or not word.isalpha() or len(word) < 3:
+    if index.language != "en" or not word.isalpha() or len(word) < 3:
         return []
     table = _neighbour_table(index)
     if table is None:
