@@ -644,19 +644,21 @@ SCOPE_ARTICLES = 3
 def _sentence_vectors(
     guidance: GuidanceIndex, question: str, clauses: list[str]
 ) -> dict[str, np.ndarray]:
-    """The sentence model's vectors of a question and its clauses, in one batch (English
-    guidance only; empty without the model)."""
+    """The sentence model's vectors of a question and, for a long message, of its clauses, in
+    one batch (English guidance only; empty without the model). A long message is read clause
+    by clause only, and its own vector is theirs averaged (``encode_message_parts``)."""
     english = guidance.languages.get("en")
     if english is None or english.sentence_meaning is None:
         return {}
     speller = speller_for(english)
-    texts = [question, *clauses]
-    vectors = sentence_model.encode_question(
-        [" ".join(_corrected_words(speller, text)) for text in texts]
-    )
+    texts = [" ".join(_corrected_words(speller, text)) for text in clauses or [question]]
+    if clauses:
+        vectors = sentence_model.encode_message_parts(texts)
+    else:
+        vectors = sentence_model.encode_question(texts)
     if vectors is None:
         return {}
-    return dict(zip(texts, vectors, strict=True))
+    return dict(zip([question, *clauses], vectors, strict=True))
 
 
 def _corrected_words(speller: Speller, text: str) -> list[str]:
