@@ -389,7 +389,30 @@ def confidence_of(ranking: Ranking) -> float:
     separation = min(ranking.margin() / 0.1, 1.0)
     # One meaningful word ("problem", "app") rarely says enough to be sure.
     vagueness = 0.7 if ranking.content_words <= 1 else 1.0
-    return strength * coverage_of(ranking) ** 2 * (0.75 + 0.25 * separation) * vagueness
+    confidence = strength * coverage_of(ranking) ** 2 * (0.75 + 0.25 * separation) * vagueness
+    if _runner_up_as_likely(ranking):
+        return min(confidence, TORN)
+    return confidence
+
+
+# The bot is torn between its two best articles when the runner-up scores within NEAR_TIE of
+# the first, or is closer in meaning (by CLOSER_IN_MEANING) and within RUNNER_UP_NEAR: it then
+# says "I think this guidance may help" and offers the runner-up too (confidence TORN, under
+# CONFIDENT), rather than answering as if sure. Fitted on the development sets: of the answers
+# given as sure, 30 of 372 were wrong, 14 of 344 now; right answers shown as unsure 8 -> 20.
+NEAR_TIE = 0.05
+CLOSER_IN_MEANING = 0.03
+RUNNER_UP_NEAR = 0.1
+TORN = 0.5
+
+
+def _runner_up_as_likely(ranking: Ranking) -> bool:
+    if len(ranking.results) < 2:
+        return False
+    first, second = ranking.results[0], ranking.results[1]
+    margin = first.score - second.score
+    closer = ranking.has_meaning and second.meaning - first.meaning > CLOSER_IN_MEANING
+    return margin < NEAR_TIE or (closer and margin < RUNNER_UP_NEAR)
 
 
 def coverage_of(ranking: Ranking) -> float:
