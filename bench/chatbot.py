@@ -283,6 +283,9 @@ def main() -> int:
             add_filler_articles(TOTAL_ARTICLES - demo_articles)
         result["speed"] = bench_speed([row for rows in sets.values() for row in rows])
         result["with_1000_articles"] = {name: score_bot(rows) for name, rows in sets.items()}
+        result["bm25_with_1000_articles"] = {
+            name: score_bm25(rows, with_examples=False) for name, rows in sets.items()
+        }
         result["baseline"] = "rank-bm25 0.2.2 BM25Okapi, lower-cased words"
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -44,6 +44,29 @@ def _char_vectorizer() -> TfidfVectorizer:
 
 
 @dataclass(frozen=True)
+class CharNgrams:
+    """A question's character n-grams weighted as the fitted vectorizer weighs them (its
+    ``transform``, without scikit-learn's checks and sparse matrices for one short text)."""
+
+    analyse: Callable[[str], list[str]]
+    columns: dict[str, int]
+    idf: np.ndarray  # float32, as the vectorizer's
+
+    @classmethod
+    def of(cls, vectorizer: TfidfVectorizer) -> CharNgrams:
+        return cls(vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_)
+
+    def weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, weights): sublinear term frequency times idf, of unit length."""
+        counts = Counter(gram for gram in self.analyse(text) if gram in self.columns)
+        columns = np.fromiter((self.columns[gram] for gram in counts), np.int64, len(counts))
+        weights = np.log(np.fromiter(counts.values(), np.float32, len(counts))) + np.float32(1)
+        weights *= self.idf[columns]
+        norm = np.linalg.norm(weights)
+        return columns, weights / norm if norm > 0 else weights
+
+
+@dataclass(frozen=True)
 class Meaning:
     """Unit-length meaning vectors of an index's short texts, summaries and sections."""
 
@@ -78,15 +101,20 @@ class LanguageIndex:
     topics: list[str]
     vocabulary: dict[str, int]
     idf: np.ndarray
-    fields: dict[str, sparse.csr_matrix]
+    # Matrices with a row per article (or per short text, per section) and a column per term
+    # (or character n-gram), kept by column: a question has a few terms, and only their columns
+    # are read (see ``column_scores``).
+    # BM25 of the fields, each weighted (FIELD_WEIGHTS) and added up.
+    bm25: sparse.csc_matrix
     char_vectorizer: TfidfVectorizer
-    profiles: sparse.csr_matrix
-    short_words: sparse.csr_matrix
-    short_chars: sparse.csr_matrix
+    chars: CharNgrams
+    profiles: sparse.csc_matrix
+    short_words: sparse.csc_matrix
+    short_chars: sparse.csc_matrix
     short_article: np.ndarray
     # One row per section of an article's body (its heading and text): a question about one
     # detail ("can I get it in braille?") matches that section far better than the whole body.
-    section_words: sparse.csr_matrix = field(default_factory=lambda: sparse.csr_matrix((0, 0)))
+    section_words: sparse.csc_matrix = field(default_factory=lambda: sparse.csc_matrix((0, 0)))
     section_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sentence_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     words: Counter[str] = field(default_factory=Counter)
@@ -136,10 +164,14 @@ def build_language_index(
         seen = {vocabulary[t] for terms_list in field_terms.values() for t in terms_list[i]}
         document_frequency[list(seen)] += 1
     idf = np.log(1 + (n_docs - document_frequency + 0.5) / (document_frequency + 0.5))
-    fields = {
-        name: _bm25_matrix(terms_list, vocabulary, n_terms, idf)
-        for name, terms_list in field_terms.items()
-    }
+    # BM25 is linear in the fields' matrices, so one weighted sum scores them all at once.
+    bm25 = sum(
+        (
+            FIELD_WEIGHTS[name] * _bm25_matrix(terms_list, vocabulary, n_terms, idf)
+            for name, terms_list in field_terms.items()
+        ),
+        sparse.csr_matrix((n_docs, n_terms)),
+    )
     profiles_text = [" ".join([t.title, t.summary, *t.examples]) for t in texts]
     char_vectorizer = _char_vectorizer()
     profiles = char_vectorizer.fit_transform([fold(p) for p in profiles_text] or [""])
@@ -160,8 +192,10 @@ def build_language_index(
     sentence_meaning = None
     if language == "en":
         sentence_texts, sentence_article = _body_sentences(texts)
-        meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
         sentence_meaning = _sentence_meaning(short_texts, summaries, sentence_texts)
+        # The averaged word vectors are the meaning signal only without the sentence model.
+        if sentence_meaning is None:
+            meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
     return LanguageIndex(
         language=language,
         slugs=[t.slug for t in texts],
@@ -170,13 +204,14 @@ def build_language_index(
         topics=[t.topic for t in texts],
         vocabulary=vocabulary,
         idf=idf,
-        fields=fields,
+        bm25=sparse.csc_matrix(bm25),
         char_vectorizer=char_vectorizer,
-        profiles=profiles.tocsr(),
-        short_words=short_words,
-        short_chars=short_chars.tocsr(),
+        chars=CharNgrams.of(char_vectorizer),
+        profiles=sparse.csc_matrix(profiles),
+        short_words=sparse.csc_matrix(short_words),
+        short_chars=sparse.csc_matrix(short_chars),
         short_article=np.array(short_article, dtype=np.int64),
-        section_words=section_words,
+        section_words=sparse.csc_matrix(section_words),
         section_article=np.array(section_article, dtype=np.int64),
         sentence_article=np.array(sentence_article, dtype=np.int64),
         words=words,
@@ -389,6 +424,20 @@ class GuidanceIndex:
     version: str = ""
     fingerprint: tuple[object, ...] = ()
     checked_at: float = 0.0
+    # Every language's articles, by slug (sorted): scores from several languages' indexes are
+    # combined in these positions (``positions``).
+    slugs: list[str] = field(default_factory=list)
+    positions: dict[str, np.ndarray] = field(default_factory=dict)
+    _titles: dict[tuple[str, str], tuple[str, str]] | None = None
+    _topics: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.slugs = sorted({slug for index in self.languages.values() for slug in index.slugs})
+        place = {slug: i for i, slug in enumerate(self.slugs)}
+        self.positions = {
+            language: np.array([place[slug] for slug in index.slugs], dtype=np.int64)
+            for language, index in self.languages.items()
+        }
 
     @classmethod
     def build(cls, texts: Sequence[GuidanceText]) -> GuidanceIndex:
@@ -405,11 +454,20 @@ class GuidanceIndex:
 
     def titles(self) -> dict[tuple[str, str], tuple[str, str]]:
         """(slug, language) to (title, summary)."""
-        return {
-            (slug, language): (index.titles[i], index.summaries[i])
-            for language, index in self.languages.items()
-            for i, slug in enumerate(index.slugs)
-        }
+        if self._titles is None:
+            self._titles = {
+                (slug, language): (index.titles[i], index.summaries[i])
+                for language, index in self.languages.items()
+                for i, slug in enumerate(index.slugs)
+            }
+        return self._titles
+
+    def topics(self) -> dict[str, str]:
+        """Slug to topic, of the English guidance."""
+        if self._topics is None:
+            english = self.languages.get("en")
+            self._topics = dict(zip(english.slugs, english.topics, strict=True)) if english else {}
+        return self._topics
 
 
 _lock = threading.Lock()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from chat.chatbot import semantic, sentence_model
 from chat.chatbot.index import (
@@ -33,8 +34,6 @@ from chat.chatbot.index import (
     K1,
     GuidanceIndex,
     LanguageIndex,
-    Meaning,
-    SentenceMeaning,
 )
 from chat.chatbot.lexicon import PHRASES, WORDS
 from chat.chatbot.text import (
@@ -135,9 +134,13 @@ def _deletes(word: str) -> set[str]:
 class Speller:
     """Corrects a word to the closest word the guidance (or the lexicon) uses."""
 
+    # Corrections already worked out (a clause's words are its message's words again).
+    REMEMBERED = 20_000
+
     def __init__(self, vocabulary: Iterable[tuple[str, int]]) -> None:
         self.frequency: dict[str, int] = {}
         self.by_delete: dict[str, list[str]] = {}
+        self.corrections: dict[str, str | None] = {}
         for word, count in vocabulary:
             if not word.isalpha() or len(word) < 3:
                 continue
@@ -151,6 +154,13 @@ class Speller:
     def correct(self, word: str) -> str | None:
         if len(word) < 4 or not word.isalpha() or word in self.frequency:
             return None
+        if word not in self.corrections:
+            if len(self.corrections) >= self.REMEMBERED:
+                self.corrections.clear()
+            self.corrections[word] = self._correct(word)
+        return self.corrections[word]
+
+    def _correct(self, word: str) -> str | None:
         candidates: set[str] = set(self.by_delete.get(word, ()))
         for key in _deletes(word):
             candidates.update(self.by_delete.get(key, ()))
@@ -327,7 +337,7 @@ NEIGHBOURS = 2
 
 def nearest_guidance_words(index: LanguageIndex, word: str) -> list[tuple[str, float]]:
     """The guidance's words closest in meaning to ``word`` (none without the model)."""
-    if index.meaning is None or not word.isalpha() or len(word) < 3:
+    if index.language != "en" or not word.isalpha() or len(word) < 3:
         return []
     table = _neighbour_table(index)
     if table is None:
@@ -381,55 +391,106 @@ def welsh_query(index: LanguageIndex, question: str) -> Query:
 # --- Scoring -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SentenceCosines:
+    """The question's cosine (float64) with each of an index's sentence vectors: its titles and
+    example questions, its summaries, its body sentences (see ``SentenceMeaning``)."""
+
+    short: np.ndarray
+    summaries: np.ndarray
+    sentences: np.ndarray
+
+
+def sentence_cosines(index: LanguageIndex, vector: np.ndarray) -> SentenceCosines:
+    meaning = index.sentence_meaning
+    assert meaning is not None
+    return SentenceCosines(
+        _cosines(meaning.short, vector),
+        _cosines(meaning.summaries, vector),
+        _cosines(meaning.sentences, vector),
+    )
+
+
 def score_articles(index: LanguageIndex, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(score, evidence, meaning) per article; see ``Ranked``."""
+    scored = _score(index, query)
+    return scored.score, scored.evidence, scored.meaning
+
+
+@dataclass(frozen=True)
+class _ArticleScores:
+    score: np.ndarray
+    evidence: np.ndarray
+    meaning: np.ndarray
+    # The sentence model's cosines, when it scored (``closeness`` reads them again).
+    cosines: SentenceCosines | None = None
+
+
+def _score(index: LanguageIndex, query: Query) -> _ArticleScores:
     n = len(index.slugs)
     if n == 0:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        return _ArticleScores(np.zeros(0), np.zeros(0), np.zeros(0))
     sections = np.zeros(n)
-    columns = np.array(list(query.weights), dtype=np.int64)
-    values = np.array([query.weights[c] for c in columns], dtype=np.float64)
+    columns = np.fromiter(query.weights, np.int64, len(query.weights))
+    values = np.fromiter(query.weights.values(), np.float64, len(query.weights))
     scores = np.zeros(n)
     if columns.size:
         ideal = float((values * index.idf[columns]).sum() * (K1 + 1))
-        bm25 = np.zeros(n)
-        for name, weight in FIELD_WEIGHTS.items():
-            bm25 += weight * (index.fields[name][:, columns] @ values)
+        bm25 = column_scores(index.bm25, columns, values)
         bm25 /= ideal * (FIELD_WEIGHTS["title"] + FIELD_WEIGHTS["examples"]) or 1.0
         scores += WEIGHTS["bm25"] * np.minimum(bm25, 1.0)
-        query_words = np.zeros(index.idf.shape[0])
-        query_words[columns] = values * index.idf[columns]
-        norm = np.linalg.norm(query_words) or 1.0
-        query_words /= norm
-        nearest = index.short_words @ query_words
+        # The question as a unit-length idf-weighted vector, like each short text and section.
+        term_weights = values * index.idf[columns]
+        term_weights /= np.linalg.norm(term_weights) or 1.0
+        nearest = column_scores(index.short_words, columns, term_weights)
         scores += WEIGHTS["example_words"] * _max_per_article(index, nearest)
         if index.section_words.shape[0]:
-            in_section = index.section_words @ query_words
+            in_section = column_scores(index.section_words, columns, term_weights)
             sections = WEIGHTS["section_words"] * _max_per_article(
                 index, in_section, index.section_article
             )
-    chars = index.char_vectorizer.transform([fold(query.chars_text)])
-    scores += WEIGHTS["char"] * np.asarray((index.profiles @ chars.T).todense()).ravel()
-    nearest_chars = np.asarray((index.short_chars @ chars.T).todense()).ravel()
+    char_columns, char_weights = index.chars.weights(fold(query.chars_text))
+    scores += WEIGHTS["char"] * column_scores(index.profiles, char_columns, char_weights)
+    nearest_chars = column_scores(index.short_chars, char_columns, char_weights)
     scores += WEIGHTS["example_chars"] * _max_per_article(index, nearest_chars)
     if index.sentence_meaning is not None and query.sentence is not None:
-        meaning = sentence_scores(index, query.sentence)
-        return scores + sections + SENTENCE_WEIGHT * meaning, scores, meaning
+        cosines = sentence_cosines(index, query.sentence)
+        meaning = _sentence_scores(index, cosines)
+        total = scores + sections + SENTENCE_WEIGHT * meaning
+        return _ArticleScores(total, scores, meaning, cosines)
     meaning = meaning_scores(index, query)
-    return scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning
+    return _ArticleScores(scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning)
+
+
+def column_scores(matrix: sparse.csc_matrix, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``matrix[:, columns] @ values`` (float64), reading only those columns' stored values: a
+    question has a few terms or n-grams among thousands, and scipy's general sparse product and
+    column slicing cost many times more than the arithmetic."""
+    starts = matrix.indptr[columns].astype(np.int64)
+    lengths = matrix.indptr[columns + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(matrix.shape[0])
+    # Where each column's stored values are, one column after another.
+    where = np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    weights = matrix.data[where].astype(np.float64) * np.repeat(values, lengths)
+    return np.bincount(matrix.indices[where], weights=weights, minlength=matrix.shape[0])
 
 
 def sentence_scores(index: LanguageIndex, vector: np.ndarray) -> np.ndarray:
     """0 to 1 per article: how close the question is, by the sentence model, to the article's
     nearest title or example question, its summary and its nearest body sentence."""
-    meaning = index.sentence_meaning
-    assert meaning is not None
-    blend = SENTENCE_PARTS["short"] * _max_per_article(
-        index, _cosines(meaning.short, vector)
-    ) + SENTENCE_PARTS["summary"] * _cosines(meaning.summaries, vector)
-    if meaning.sentences.shape[0]:
+    return _sentence_scores(index, sentence_cosines(index, vector))
+
+
+def _sentence_scores(index: LanguageIndex, cosines: SentenceCosines) -> np.ndarray:
+    blend = (
+        SENTENCE_PARTS["short"] * _max_per_article(index, cosines.short)
+        + SENTENCE_PARTS["summary"] * cosines.summaries
+    )
+    if cosines.sentences.shape[0]:
         blend += SENTENCE_PARTS["sentences"] * _max_per_article(
-            index, _cosines(meaning.sentences, vector), index.sentence_article
+            index, cosines.sentences, index.sentence_article
         )
     return np.clip((blend - SENTENCE_FLOOR) / (1 - SENTENCE_FLOOR), 0.0, 1.0)
 
@@ -497,52 +558,47 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
         len(clauses) > 1 and len(content_stems(english_words(question))) > LONG_MESSAGE_WORDS
     )
     sentences = (
-        _sentence_vectors(guidance, [question, *clauses] if long_message else [question])
+        _sentence_vectors(guidance, question, clauses if long_message else [])
         if language == "en"
         else {}
     )
     whole = _rank_text(guidance, question, language, sentences.get(question))
+    best = _Best(whole.score.copy(), whole.evidence.copy(), whole.meaning.copy())
+    coverage = whole.coverage
     if whole.content_words > LONG_MESSAGE_WORDS and len(clauses) > 1:
-        scores = dict(whole.scores)
-        coverage = whole.coverage
         for clause in clauses:
             part = _rank_text(guidance, clause, language, sentences.get(clause, whole.sentence))
             if part.content_words >= 3:
                 coverage = max(coverage, part.coverage)
-            for slug, (score, evidence, meaning) in part.scores.items():
-                total, support, close = whole.scores.get(slug, (0.0, 0.0, 0.0))
-                mixed = (
-                    0.5 * total + 0.5 * score,
-                    0.5 * support + 0.5 * evidence,
-                    max(close, meaning),
-                )
-                scores[slug] = max(scores.get(slug, (0.0, 0.0, 0.0)), mixed)
-        whole = _Scored(
-            scores,
-            coverage,
-            whole.content_words,
-            whole.corrected,
-            whole.key_words,
-            whole.has_meaning,
-            whole.meaning,
-            whole.sentence,
-        )
-    ordered = sorted(whole.scores.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
+            # Each article keeps the better of the whole message and of the whole mixed half
+            # and half with a clause that scores it at all.
+            best.keep_better(
+                part.score > 0,
+                0.5 * whole.score + 0.5 * part.score,
+                0.5 * whole.evidence + 0.5 * part.evidence,
+                np.maximum(whole.meaning, part.meaning),
+            )
+    ordered = best.ordered(limit)
     english = guidance.languages.get("en")
-    best = [slug for slug, _scores in ordered[:SCOPE_ARTICLES]]
     near = 0.0
     if english is not None and whole.has_meaning:
+        best_slugs = [guidance.slugs[i] for i in ordered[:SCOPE_ARTICLES]]
         near = (
-            sentence_closeness(english, whole.sentence, best)
+            _sentence_closeness(english, whole.cosines, best_slugs)
             if english.sentence_meaning is not None
-            else closeness(english, whole.meaning, best)
+            else closeness(english, whole.meaning_vector, best_slugs)
         )
     return Ranking(
         [
-            Ranked(slug, round(score, 4), round(evidence, 4), round(meaning, 4))
-            for slug, (score, evidence, meaning) in ordered
+            Ranked(
+                guidance.slugs[i],
+                round(float(best.score[i]), 4),
+                round(float(best.evidence[i]), 4),
+                round(float(best.meaning[i]), 4),
+            )
+            for i in ordered
         ],
-        whole.coverage,
+        coverage,
         whole.content_words,
         whole.corrected,
         whole.key_words,
@@ -552,31 +608,62 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
     )
 
 
+@dataclass
+class _Best:
+    """Per article of the whole guidance (``GuidanceIndex.slugs``): its best (score, evidence,
+    meaning) so far, compared in that order."""
+
+    score: np.ndarray
+    evidence: np.ndarray
+    meaning: np.ndarray
+
+    def keep_better(
+        self, where: np.ndarray, score: np.ndarray, evidence: np.ndarray, meaning: np.ndarray
+    ) -> None:
+        tied = score == self.score
+        better = where & (
+            (score > self.score)
+            | (tied & (evidence > self.evidence))
+            | (tied & (evidence == self.evidence) & (meaning > self.meaning))
+        )
+        self.score[better] = score[better]
+        self.evidence[better] = evidence[better]
+        self.meaning[better] = meaning[better]
+
+    def ordered(self, limit: int) -> list[int]:
+        """The best ``limit`` articles scoring at all, best first (ties by slug)."""
+        scoring = np.flatnonzero(self.score > 0)
+        order = np.lexsort((scoring, -self.score[scoring]))[:limit]
+        return [int(i) for i in scoring[order]]
+
+
 # How many of the best articles the question's closeness is measured against.
 SCOPE_ARTICLES = 3
 
 
-def _sentence_vectors(guidance: GuidanceIndex, texts: list[str]) -> dict[str, np.ndarray]:
-    """The sentence model's vectors of a question and its clauses, in one batch (English
-    guidance only; empty without the model)."""
+def _sentence_vectors(
+    guidance: GuidanceIndex, question: str, clauses: list[str]
+) -> dict[str, np.ndarray]:
+    """The sentence model's vectors of a question and, for a long message, of its clauses, in
+    one batch (English guidance only; empty without the model). A long message is read clause
+    by clause only, and its own vector is theirs averaged (``encode_message_parts``)."""
     english = guidance.languages.get("en")
     if english is None or english.sentence_meaning is None:
         return {}
     speller = speller_for(english)
-    prepared = [sentence_text(text, _corrections(speller, text)) for text in texts]
-    vectors = sentence_model.encode_question(prepared)
+    texts = [" ".join(_corrected_words(speller, text)) for text in clauses or [question]]
+    if clauses:
+        vectors = sentence_model.encode_message_parts(texts)
+    else:
+        vectors = sentence_model.encode_question(texts)
     if vectors is None:
         return {}
-    return dict(zip(texts, vectors, strict=True))
+    return dict(zip([question, *clauses], vectors, strict=True))
 
 
-def _corrections(speller: Speller, text: str) -> dict[str, str]:
-    corrected: dict[str, str] = {}
-    for word in english_words(text, question=True):
-        fixed = _correction(speller, word)
-        if fixed:
-            corrected[word] = fixed
-    return corrected
+def _corrected_words(speller: Speller, text: str) -> list[str]:
+    """What the sentence model reads of a text: its words with spelling corrected."""
+    return [_correction(speller, word) or word for word in english_words(text, question=True)]
 
 
 def _correction(speller: Speller, word: str) -> str | None:
@@ -587,10 +674,21 @@ def _correction(speller: Speller, word: str) -> str | None:
     return speller.correct(word) or None
 
 
-def sentence_closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
+def _sentence_closeness(
+    index: LanguageIndex, cosines: SentenceCosines | None, slugs: list[str]
+) -> float:
     """As ``closeness``, by the sentence model: the highest cosine between the question and any
     title, example question or body sentence of the articles ``slugs``."""
-    return _closest(index, index.sentence_meaning, vector, slugs)
+    if cosines is None or not slugs:
+        return 0.0
+    return _closest_of(index, cosines.short, cosines.sentences, slugs)
+
+
+def sentence_closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
+    """As ``closeness``, by the sentence model."""
+    if vector is None or index.sentence_meaning is None:
+        return 0.0
+    return _sentence_closeness(index, sentence_cosines(index, vector), slugs)
 
 
 def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str]) -> float:
@@ -603,27 +701,26 @@ def closeness(index: LanguageIndex, vector: np.ndarray | None, slugs: list[str])
     tips" is close to nothing the guidance says. Only the best articles are looked at, so a
     large body of other guidance cannot make any question look close by chance.
     """
-    return _closest(index, index.meaning, vector, slugs)
-
-
-def _closest(
-    index: LanguageIndex,
-    meaning: Meaning | SentenceMeaning | None,
-    vector: np.ndarray | None,
-    slugs: list[str],
-) -> float:
+    meaning = index.meaning
     if meaning is None or vector is None or not slugs:
         return 0.0
+    return _closest_of(
+        index, _cosines(meaning.short, vector), _cosines(meaning.sentences, vector), slugs
+    )
+
+
+def _closest_of(
+    index: LanguageIndex, short: np.ndarray, sentences: np.ndarray, slugs: list[str]
+) -> float:
+    """The highest of the cosines ``short`` (row for row with ``index.short_article``) and
+    ``sentences`` (with ``index.sentence_article``) among the rows of the articles ``slugs``."""
     positions = {slug: i for i, slug in enumerate(index.slugs)}
     wanted = np.array([positions[s] for s in slugs if s in positions], dtype=np.int64)
     best = 0.0
-    for rows, owners in (
-        (meaning.short, index.short_article),
-        (meaning.sentences, index.sentence_article),
-    ):
+    for cosines, owners in ((short, index.short_article), (sentences, index.sentence_article)):
         mask = np.isin(owners, wanted)
-        if rows.shape[0] and mask.any():
-            best = max(best, float(_cosines(rows[mask], vector).max()))
+        if cosines.shape[0] and mask.any():
+            best = max(best, float(cosines[mask].max()))
     return best
 
 
@@ -633,51 +730,61 @@ _CLAUSE = re.compile(r"[.,;:!?\n]+|\b(?:but|because|so|and then|although)\b")
 
 @dataclass
 class _Scored:
-    scores: dict[str, tuple[float, float, float]]  # slug to (score, evidence, meaning)
+    """One text's scores, per article of the whole guidance (``GuidanceIndex.slugs``)."""
+
+    score: np.ndarray
+    evidence: np.ndarray
+    meaning: np.ndarray
     coverage: float
     content_words: int
     corrected: dict[str, str]
     key_words: tuple[str, ...] = ()
     has_meaning: bool = False
-    meaning: np.ndarray | None = None  # the (English) question's meaning vector
+    meaning_vector: np.ndarray | None = None  # the (English) question's averaged word vectors
     sentence: np.ndarray | None = None  # and its sentence-model vector
+    cosines: SentenceCosines | None = None  # with the English guidance's sentence vectors
 
 
 def _rank_text(
     guidance: GuidanceIndex, question: str, language: str, sentence: np.ndarray | None = None
 ) -> _Scored:
-    combined: dict[str, tuple[float, float, float]] = {}
+    size = len(guidance.slugs)
+    combined = _Best(np.zeros(size), np.zeros(size), np.zeros(size))
     coverage = 0.0
     content_words = 0
     corrected: dict[str, str] = {}
     keys: tuple[str, ...] = ()
     vector: np.ndarray | None = None
+    cosines: SentenceCosines | None = None
     english = guidance.languages.get("en")
     if language == "cy":
         welsh = guidance.languages.get("cy")
         if welsh is not None:
             query = welsh_query(welsh, question)
-            _merge(combined, welsh, *score_articles(welsh, query))
+            _merge(combined, guidance.positions["cy"], _score(welsh, query))
             coverage = coverage_of(welsh, query)
             content_words = len(query.typed_stems)
             keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary)
         gloss = welsh_to_english(question)
         if english is not None and gloss:
             query = english_query(english, gloss)
-            scores, evidence, meaning = score_articles(english, query)
-            _merge(combined, english, 0.9 * scores, 0.9 * evidence, meaning)
+            scored = _score(english, query)
+            glossed = _ArticleScores(0.9 * scored.score, 0.9 * scored.evidence, scored.meaning)
+            _merge(combined, guidance.positions["en"], glossed)
             coverage = max(coverage, coverage_of(english, query))
             content_words = max(content_words, len(query.typed_stems))
             keys += query.key_words
     elif english is not None:
         query = english_query(english, question, sentence)
-        _merge(combined, english, *score_articles(english, query))
+        scored = _score(english, query)
+        _merge(combined, guidance.positions["en"], scored)
         coverage = coverage_of(english, query)
         content_words = len(query.typed_stems)
         corrected = query.corrected
         keys = query.key_words
         vector = query.meaning
         sentence = query.sentence
+        cosines = scored.cosines
     # Welsh guidance has no meaning vectors, so for Welsh questions words decide alone.
     has_meaning = (
         language != "cy"
@@ -685,18 +792,25 @@ def _rank_text(
         and (english.meaning is not None or english.sentence_meaning is not None)
     )
     return _Scored(
-        combined, coverage, content_words, corrected, keys, has_meaning, vector, sentence
+        combined.score,
+        combined.evidence,
+        combined.meaning,
+        coverage,
+        content_words,
+        corrected,
+        keys,
+        has_meaning,
+        vector,
+        sentence,
+        cosines,
     )
 
 
-def _merge(
-    combined: dict[str, tuple[float, float, float]],
-    index: LanguageIndex,
-    scores: np.ndarray,
-    evidence: np.ndarray,
-    meaning: np.ndarray,
-) -> None:
-    for i, score in enumerate(scores):
-        slug = index.slugs[i]
-        if score > combined.get(slug, (0.0, 0.0, 0.0))[0]:
-            combined[slug] = (float(score), float(evidence[i]), float(meaning[i]))
+def _merge(combined: _Best, positions: np.ndarray, scored: _ArticleScores) -> None:
+    """Keep each article's scores from ``scored`` (one language's index, whose articles stand at
+    ``positions``) where they beat what the other language gave it."""
+    better = scored.score > combined.score[positions]
+    chosen = positions[better]
+    combined.score[chosen] = scored.score[better]
+    combined.evidence[chosen] = scored.evidence[better]
+    combined.meaning[chosen] = scored.meaning[better]

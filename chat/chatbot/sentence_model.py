@@ -303,6 +303,26 @@ def encode_question(texts: Sequence[str]) -> np.ndarray | None:
     return model.compute(texts)
 
 
+def encode_message_parts(parts: Sequence[str]) -> np.ndarray | None:
+    """Vectors for the parts of a long message (its clauses, computed, never cached), and
+    first the whole message's: the parts' average, each weighted by its tokens (None without
+    the model).
+
+    Each part is read on its own, as the ranking wants (the clause naming the problem is
+    clearer than the whole); reading the whole message again as well would double the model's
+    work, which grows with the tokens it reads.
+    """
+    model = encoder()
+    if model is None:
+        return None
+    vectors = model.compute(parts)
+    # Its own tokens, without the [CLS] and [SEP] every text is given.
+    tokens = [max(len(e.ids) - 2, 1) for e in model.tokenizer.encode_batch(list(parts))]
+    whole = (vectors * np.array(tokens, dtype=np.float32)[:, None]).sum(axis=0)
+    norm = float(np.linalg.norm(whole))
+    return np.vstack([whole / norm if norm > 0 else whole, vectors]).astype(np.float32)
+
+
 def forget_model() -> None:
     """Load (or fail to load) the model again on next use (tests use this)."""
     global _encoder, _tried

@@ -110,6 +110,38 @@ class _Counting:
 
 
 @pytest.mark.usefixtures("guidance")
+def test_a_long_message_is_read_once_clause_by_clause(monkeypatch: pytest.MonkeyPatch) -> None:
+    current_index()
+    counting = _Counting(monkeypatch)
+
+    reply = answer(
+        "Hi there, sorry to bother you, I've been trying all morning to get into the tax thing "
+        "and it keeps asking me for a code that's meant to come by text but nothing ever shows "
+        "up on my phone, I've restarted it twice and waited ages, what am I supposed to do?"
+    )
+
+    assert reply.article == "security-code-not-arriving"
+    # One batch of its clauses (the whole message is their average, not read again).
+    assert len(counting.texts) == 5
+    assert "nothing ever shows up on my phone" in counting.texts
+    assert not any(text.startswith("hi there") for text in counting.texts)
+
+
+def test_a_long_messages_vector_is_its_clauses_averaged_by_their_tokens() -> None:
+    parts = ["my phone was stolen on friday night", "i cannot get the security codes"]
+    vectors = sentence_model.encode_message_parts(parts)
+    alone = sentence_model.encode_question(parts)
+    assert vectors is not None
+    assert alone is not None
+
+    assert vectors.shape == (3, sentence_model.DIMENSIONS)
+    assert np.allclose(vectors[1:], alone, atol=1e-5)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-5)
+    # Closer to each clause than the clauses are to each other.
+    assert min(vectors[0] @ alone[0], vectors[0] @ alone[1]) > alone[0] @ alone[1]
+
+
+@pytest.mark.usefixtures("guidance")
 def test_a_managers_edit_embeds_only_the_new_text(monkeypatch: pytest.MonkeyPatch) -> None:
     current_index()
     counting = _Counting(monkeypatch)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from chat.chatbot import BotReply, BotTurn, answer
+from chat.chatbot import conversation as chatbot_conversation
+from routing.choices import RuleKind, Topic
+from routing.models import ClassificationRule
 
 pytestmark = pytest.mark.usefixtures("guidance")
 
@@ -75,6 +78,21 @@ def test_suspected_fraud_is_urgent_handed_over_with_the_fraud_guidance() -> None
     assert reply.article in {"report-fraud", "scam-messages"}
     assert f"/help/{reply.article}/" in reply.text
     assert "urgent" in reply.text
+
+
+def test_a_managers_fraud_rule_makes_a_message_urgent_whatever_guidance_it_matches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The best article is about changing an email address, not fraud: only the rule makes it
+    # urgent (the bot asks the rules first, and the classifier only when one matches).
+    ClassificationRule.objects.create(
+        name="Parcel texts", kind=RuleKind.PHRASE, pattern="parcel text", topic=Topic.FRAUD
+    )
+    monkeypatch.setattr(chatbot_conversation, "_config_cache", None)
+
+    reply = answer("after a parcel text my email address changed")
+
+    assert (reply.intent, reply.handoff) == ("urgent", True)
 
 
 def test_an_everyday_change_is_not_treated_as_fraud() -> None:
