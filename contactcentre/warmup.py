@@ -29,12 +29,13 @@ class WarmUp:
         """Run ``step`` at start-up (once per name; the last registration wins)."""
         self.steps[name] = step
 
-    def start(self) -> threading.Thread | None:
-        """Run every registered step, in order, on a thread of its own (once)."""
+    def start(self, then: Callable[[], object] | None = None) -> threading.Thread | None:
+        """Run every registered step, in order, on a thread of its own (once), and ``then``
+        after the last of them."""
         if self.started:
             return None
         self.started = True
-        thread = threading.Thread(target=self._run, name="warm-up", daemon=True)
+        thread = threading.Thread(target=self._run, args=(then,), name="warm-up", daemon=True)
         thread.start()
         return thread
 
@@ -43,7 +44,7 @@ class WarmUp:
         for)."""
         return not self.started or self.finished.is_set()
 
-    def _run(self) -> None:
+    def _run(self, then: Callable[[], object] | None) -> None:
         try:
             for name, step in list(self.steps.items()):
                 started = time.monotonic()
@@ -53,6 +54,8 @@ class WarmUp:
                     logger.exception("warming up %s failed: it will happen on first use", name)
                 else:
                     logger.info("warmed up %s in %.1f s", name, time.monotonic() - started)
+            if then is not None:
+                then()
         finally:
             connections.close_all()  # this thread's own, not a request's
             self.finished.set()

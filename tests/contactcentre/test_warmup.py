@@ -12,7 +12,7 @@ from contactcentre import warmup
 from contactcentre.warmup import WarmUp
 
 
-def test_start_up_steps_run_in_order_on_their_own_thread_and_readiness_waits_for_them():
+def test_start_up_steps_run_in_order_on_their_own_thread_then_the_follow_up_and_readiness_waits():
     warm = WarmUp()
     release = threading.Event()
     ran: list[tuple[str, str]] = []
@@ -24,13 +24,13 @@ def test_start_up_steps_run_in_order_on_their_own_thread_and_readiness_waits_for
     warm.register("slow", slow)
     warm.register("quick", lambda: ran.append(("quick", threading.current_thread().name)))
     assert warm.ready()  # nothing started, nothing to wait for
-    thread = warm.start()
+    thread = warm.start(then=lambda: ran.append(("then", threading.current_thread().name)))
     assert thread is not None
     assert not warm.ready()
     release.set()
     thread.join(5)
     assert warm.ready()
-    assert ran == [("slow", "warm-up"), ("quick", "warm-up")]
+    assert ran == [("slow", "warm-up"), ("quick", "warm-up"), ("then", "warm-up")]
     assert warm.start() is None  # once a process
 
 
