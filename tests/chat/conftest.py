@@ -164,3 +164,19 @@ def _staff_without_second_factor(settings: Any) -> None:
     """Staff sockets here are opened by staff without an authenticator app; the test of the
     second-factor rule turns it back on."""
     settings.STAFF_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def without_the_sentence_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if the package carrying the sentence model were not installed: the averaged word
+    vectors are then the meaning signal (with the model, the index does not compute them)."""
+    from chat.chatbot import sentence_model
+    from chat.chatbot.index import forget_index
+
+    monkeypatch.setattr(sentence_model, "MODEL_PACKAGE", "no_such_model_package")
+    sentence_model.forget_model()
+    forget_index()
+    yield
+    monkeypatch.undo()
+    sentence_model.forget_model()
+    forget_index()

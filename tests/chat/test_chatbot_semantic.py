@@ -46,20 +46,7 @@ def without_the_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     forget_index()
 
 
-@pytest.fixture
-def only_the_word_vectors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """As if the sentence model's package were not installed: the averaged word vectors are
-    then the meaning signal (with it, the index does not compute them at all)."""
-    monkeypatch.setattr(sentence_model, "MODEL_PACKAGE", "no_such_model_package")
-    sentence_model.forget_model()
-    forget_index()
-    yield
-    monkeypatch.undo()
-    sentence_model.forget_model()
-    forget_index()
-
-
-@pytest.mark.usefixtures("guidance", "only_the_word_vectors")
+@pytest.mark.usefixtures("guidance", "without_the_sentence_model")
 def test_a_paraphrase_with_no_shared_words_finds_the_article() -> None:
     article = next(t for t in published_guidance() if t.slug == ARTICLE and t.language == "en")
     article_terms = set(document_terms(" ".join([article.title, article.summary, article.body])))

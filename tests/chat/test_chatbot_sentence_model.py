@@ -228,18 +228,6 @@ def test_prepare_assistant_keeps_every_vector_before_the_first_question() -> Non
     assert TextMeaning.objects.count() == kept
 
 
-@pytest.fixture
-def without_the_sentence_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """As if the package carrying the model were not installed."""
-    monkeypatch.setattr(sentence_model, "MODEL_PACKAGE", "no_such_model_package")
-    sentence_model.forget_model()
-    forget_index()
-    yield
-    monkeypatch.undo()
-    sentence_model.forget_model()
-    forget_index()
-
-
 @pytest.mark.usefixtures("guidance", "without_the_sentence_model")
 def test_without_the_model_the_bot_still_answers_and_warns_once(
     caplog: pytest.LogCaptureFixture,

@@ -62,6 +62,14 @@ async def answered_by_the_bot() -> tuple[Client, dict]:
     return client, started
 
 
+async def stored_with_client_id(conversation: str, client_id: str) -> int:
+    """How many messages of the conversation carry this client id."""
+    messages = Message.objects.filter(
+        conversation__contact__public_id=conversation, client_id=client_id
+    )
+    return await db_async(messages.count)()
+
+
 async def test_first_message_starts_a_conversation_and_the_bot_answers(bot: FakeBot, queues: Any):
     client = citizen_client()
     assert await client.connect()
@@ -121,12 +129,7 @@ async def test_resending_a_client_id_never_duplicates(bot: FakeBot, queues: Any)
         f for f in await again.receive_until(is_type("ack", duplicate=True)) if f["type"] == "ack"
     ]
     assert [(a["seq"], a["duplicate"]) for a in acks] == [(3, False), (3, True)]
-    count = await db_async(
-        Message.objects.filter(
-            conversation__contact__public_id=started["conversation"], client_id="c2"
-        ).count
-    )()
-    assert count == 1
+    assert await stored_with_client_id(started["conversation"], "c2") == 1
     await again.close()
 
 
@@ -276,12 +279,7 @@ async def test_a_message_refused_while_the_database_is_saturated_can_be_sent_aga
     await client.send({"type": "message", "client_id": "c2", "body": "are you there?"})
     ack = (await client.receive_until(is_type("ack")))[-1]
     assert (ack["client_id"], ack["duplicate"]) == ("c2", False)
-    count = await db_async(
-        Message.objects.filter(
-            conversation__contact__public_id=started["conversation"], client_id="c2"
-        ).count
-    )()
-    assert count == 1
+    assert await stored_with_client_id(started["conversation"], "c2") == 1
     await client.close()
 
 
