@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -178,12 +178,7 @@ def build_language_index(
     short_texts, short_article = _short_texts(texts)
     short_words = _tfidf_rows([analyse(s) for s in short_texts], vocabulary, n_terms, idf)
     short_chars = char_vectorizer.transform([fold(s) for s in short_texts] or [""])
-    section_texts: list[str] = []
-    section_article: list[int] = []
-    for i, t in enumerate(texts):
-        for section in sections_of(t.body):
-            section_texts.append(section)
-            section_article.append(i)
+    section_texts, section_article = _parts(texts, lambda t: sections_of(t.body))
     section_words = _tfidf_rows([analyse(s) for s in section_texts], vocabulary, n_terms, idf)
     summaries = [t.summary for t in texts]
     sentence_texts: list[str] = []
@@ -290,26 +285,28 @@ def forget_built_indexes() -> None:
         _built.clear()
 
 
-def _short_texts(texts: Sequence[GuidanceText]) -> tuple[list[str], list[int]]:
-    """Every title and example question, and the article (its row in ``texts``) of each."""
-    short_texts: list[str] = []
-    short_article: list[int] = []
+def _parts(
+    texts: Sequence[GuidanceText], parts_of: Callable[[GuidanceText], Iterable[str]]
+) -> tuple[list[str], list[int]]:
+    """Every part of every text (``parts_of`` says what they are), and the article (its row in
+    ``texts``) each came from."""
+    parts: list[str] = []
+    article: list[int] = []
     for i, t in enumerate(texts):
-        for text in (t.title, *t.examples):
-            short_texts.append(text)
-            short_article.append(i)
-    return short_texts, short_article
+        for part in parts_of(t):
+            parts.append(part)
+            article.append(i)
+    return parts, article
+
+
+def _short_texts(texts: Sequence[GuidanceText]) -> tuple[list[str], list[int]]:
+    """Every title and example question, and the article of each."""
+    return _parts(texts, lambda t: (t.title, *t.examples))
 
 
 def _body_sentences(texts: Sequence[GuidanceText]) -> tuple[list[str], list[int]]:
     """Every sentence or list item of the bodies, and the article of each."""
-    sentence_texts: list[str] = []
-    sentence_article: list[int] = []
-    for i, t in enumerate(texts):
-        for sentence in sentences_of(t.body):
-            sentence_texts.append(sentence)
-            sentence_article.append(i)
-    return sentence_texts, sentence_article
+    return _parts(texts, lambda t: sentences_of(t.body))
 
 
 def _meaning(
