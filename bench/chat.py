@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import os
@@ -272,6 +273,7 @@ def rss_mb(pid: int) -> float:
 class Tally:
     sent_at: dict[str, float] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent at, latency)
     received: dict[str, int] = field(default_factory=dict)
     replies_sent: dict[str, float] = field(default_factory=dict)
     replies_received: dict[str, int] = field(default_factory=dict)
@@ -332,6 +334,7 @@ async def agent_loop(
             tally.received[client_id] = tally.received.get(client_id, 0) + 1
             if tally.received[client_id] == 1 and client_id not in tally.warm:
                 tally.latencies.append(time.perf_counter() - sent)
+                tally.timeline.append((sent, tally.latencies[-1]))
             count += 1
             if reply_every and count % reply_every == 0:
                 reply_id = f"r-{client_id}"
@@ -378,6 +381,19 @@ def handle_error(socket: Any, frame: dict[str, Any], tally: Tally) -> None:
     tally.retried += 1
     delay = max(1.0, float(frame.get("retry_after") or 1))
     asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(socket.send(text)))
+
+
+def slowest_seconds(timeline: list[tuple[float, float]], since: float) -> list[dict[str, Any]]:
+    """The three seconds of the timed run whose messages waited longest, to tell a steady tail
+    from a burst: when each started (seconds into the timed run), its messages, its worst."""
+    worst: dict[int, list[float]] = {}
+    for sent, latency in timeline:
+        worst.setdefault(int(sent - since), []).append(latency)
+    ranked = sorted(worst.items(), key=lambda item: max(item[1]), reverse=True)[:3]
+    return [
+        {"at": second, "messages": len(values), "max_ms": round(max(values) * 1000, 1)}
+        for second, values in ranked
+    ]
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -453,8 +469,16 @@ async def drive(
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in consoles_loaded)), 600)
     consoles_seconds = time.perf_counter() - connect_started
     await asyncio.sleep(1)
+    # The clients are the measuring instrument: a pause of their own garbage collector (4,000
+    # sockets' worth of objects, a fraction of a second per full pass) would be counted as the
+    # server's latency. Everything connected so far is kept out of its passes, and it does not
+    # run at all while messages are timed (a minute of tallies fits in memory).
+    gc.collect()
+    gc.freeze()
+    gc.disable()
 
     rng = random.Random(7)
+    print(f"sending for {warmup + seconds:.0f} s", file=sys.stderr, flush=True)
     started = time.perf_counter()
     sent = 0
     tick = 0.01
@@ -510,6 +534,8 @@ async def drive(
     held = sum(1 for s, _c in citizens if s.state.name == "OPEN") + sum(
         1 for s in agents if s.state.name == "OPEN"
     )
+    gc.enable()
+    gc.unfreeze()
     for task in agent_tasks + citizen_tasks:
         task.cancel()
     await asyncio.gather(
@@ -541,6 +567,8 @@ async def drive(
             "p50": percentile(tally.reply_latencies, 0.50),
             "p99": percentile(tally.reply_latencies, 0.99),
         },
+        "slowest_seconds": slowest_seconds(tally.timeline, timed_from),
+        "timed_from_unix": round(time.time() - (time.perf_counter() - timed_from), 2),
         "lost": lost,
         "duplicated": duplicated,
         "errors": tally.errors,

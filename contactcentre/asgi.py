@@ -38,6 +38,11 @@ application = ProtocolTypeRouter(
     }
 )
 
+# Young collections far less often than Python's default (see GC_THRESHOLDS in settings): at
+# the default, a busy process's in-flight objects were promoted so often that full passes came
+# every few seconds and each stopped every websocket for 0.4 s.
+gc.set_threshold(*settings.GC_THRESHOLDS)
+
 # Everything loaded so far (Django, the URLconf, the models) lives as long as the process: keep
 # it out of the garbage collector's full passes, which otherwise walk it all again every time
 # and, with thousands of websockets open, stop the event loop for a few hundred milliseconds.

@@ -16,6 +16,7 @@ process pays nothing. ``DATABASE_ASYNC_POOL_SIZE`` (default 10) caps each pool.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import weakref
 from typing import Any
@@ -34,8 +35,11 @@ _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[AsyncC
 _last_used: weakref.WeakKeyDictionary[AsyncConnection, float] = weakref.WeakKeyDictionary()
 
 
+@functools.cache
 def available() -> bool:
-    """Whether the database is PostgreSQL (the only one the async paths speak to)."""
+    """Whether the database is PostgreSQL (the only one the async paths speak to). Asked for
+    every chat message, and fixed for the life of the process: from an event loop, reaching
+    Django's ``connection`` goes through a context-local lookup each time."""
     return connection.vendor == "postgresql"
 
 

@@ -136,6 +136,17 @@ HTTP_THREADS = env.number("HTTP_THREADS", 8, minimum=1)
 # A web process loads the assistant's model and index and trains routing's classifier on a
 # thread of its own as it starts, not while the first citizen waits (contactcentre/warmup.py).
 WARM_UP = env.flag("WARM_UP", default=True)
+# Python's cyclic garbage collector, in web processes (contactcentre/asgi.py): collect the young
+# generation every 50,000 net new objects instead of every 700. At Python's default a busy Daphne
+# with thousands of websockets open moved whatever was in flight to the old generation on every
+# collection, so full passes over every connection's objects (0.4 s each, the event loop stopped)
+# came every few seconds; a full pass is now considered once per million net new objects.
+GC_THRESHOLDS = env.items("GC_THRESHOLDS", ["50000", "5", "4"])
+if len(GC_THRESHOLDS) != 3 or not all(item.isdigit() for item in GC_THRESHOLDS):
+    raise ImproperlyConfigured(
+        f"GC_THRESHOLDS={','.join(GC_THRESHOLDS)!r} must be three whole numbers, as in 50000,5,4."
+    )
+GC_THRESHOLDS = [int(item) for item in GC_THRESHOLDS]
 # Websocket consumers store chat messages on asynchronous connections of their own
 # (contactcentre/asyncdb.py): at most this many per process, besides the pool above.
 DATABASE_ASYNC_POOL_SIZE = env.number("DATABASE_ASYNC_POOL_SIZE", 10, minimum=1)

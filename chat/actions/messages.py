@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -134,7 +134,7 @@ class Draft:
             created_at=self.now,
         )
         message._state.adding = False
-        message._state.db = connection.alias
+        message._state.db = DEFAULT_DB_ALIAS  # ``connection`` is always this alias's
         return message
 
 

@@ -145,6 +145,8 @@ def test_the_list_based_channel_layer_can_be_chosen_and_keeps_more_than_100_wake
             {**PRODUCTION_BASICS, "DATABASE_URL": "postgres://db/cc"},
             "EMAIL_URL must name a mail server",
         ),
+        ({"GC_THRESHOLDS": "50000,5"}, "must be three whole numbers"),
+        ({"GC_THRESHOLDS": "lots,5,4"}, "must be three whole numbers"),
     ],
 )
 def test_bad_values_fail_at_start_up_naming_the_variable(
@@ -244,3 +246,18 @@ def test_postgresql_connections_come_from_a_pool_of_the_configured_size() -> Non
     assert '"max_size": 5' in run_python(["-c", code], env | sized).stdout
     off = {"DATABASE_URL": "postgres://db/cc", "DATABASE_POOL_SIZE": "0", "CONN_MAX_AGE": "60"}
     assert run_python(["-c", code], env | off).stdout.strip() == "null"
+
+
+def test_web_processes_collect_young_garbage_at_the_configured_threshold() -> None:
+    """Python's default (700) made a busy Daphne's full collections come every few seconds;
+    the ASGI entry point sets the configured thresholds."""
+    code = "import gc, contactcentre.asgi; print(gc.get_threshold())"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "contactcentre.settings",
+        "WARM_UP": "false",
+    }
+    assert run_python(["-c", code], env).stdout.strip() == "(50000, 5, 4)"
+    chosen = run_python(["-c", code], env | {"GC_THRESHOLDS": "2000,10,10"})
+    assert chosen.stdout.strip() == "(2000, 10, 10)", chosen.stderr
