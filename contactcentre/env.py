@@ -70,6 +70,18 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
         return number
 
+    def numbers(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """Whole numbers separated by commas, as many as ``default`` has."""
+        items = self.items(name)
+        if not items:
+            return default
+        if len(items) != len(default) or not all(item.isdigit() for item in items):
+            example = ",".join(str(number) for number in default)
+            raise ImproperlyConfigured(
+                f"{name}={','.join(items)!r} must be {len(default)} whole numbers, as in {example}."
+            )
+        return tuple(int(item) for item in items)
+
     def items(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)
         if value is None:

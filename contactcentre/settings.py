@@ -141,12 +141,7 @@ WARM_UP = env.flag("WARM_UP", default=True)
 # with thousands of websockets open moved whatever was in flight to the old generation on every
 # collection, so full passes over every connection's objects (0.4 s each, the event loop stopped)
 # came every few seconds; a full pass is now considered once per million net new objects.
-GC_THRESHOLDS = env.items("GC_THRESHOLDS", ["50000", "5", "4"])
-if len(GC_THRESHOLDS) != 3 or not all(item.isdigit() for item in GC_THRESHOLDS):
-    raise ImproperlyConfigured(
-        f"GC_THRESHOLDS={','.join(GC_THRESHOLDS)!r} must be three whole numbers, as in 50000,5,4."
-    )
-GC_THRESHOLDS = [int(item) for item in GC_THRESHOLDS]
+GC_THRESHOLDS = env.numbers("GC_THRESHOLDS", (50000, 5, 4))
 # Websocket consumers store chat messages on asynchronous connections of their own
 # (contactcentre/asyncdb.py): at most this many per process, besides the pool above.
 DATABASE_ASYNC_POOL_SIZE = env.number("DATABASE_ASYNC_POOL_SIZE", 10, minimum=1)

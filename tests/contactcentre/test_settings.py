@@ -145,8 +145,8 @@ def test_the_list_based_channel_layer_can_be_chosen_and_keeps_more_than_100_wake
             {**PRODUCTION_BASICS, "DATABASE_URL": "postgres://db/cc"},
             "EMAIL_URL must name a mail server",
         ),
-        ({"GC_THRESHOLDS": "50000,5"}, "must be three whole numbers"),
-        ({"GC_THRESHOLDS": "lots,5,4"}, "must be three whole numbers"),
+        ({"GC_THRESHOLDS": "50000,5"}, "must be 3 whole numbers"),
+        ({"GC_THRESHOLDS": "lots,5,4"}, "must be 3 whole numbers"),
     ],
 )
 def test_bad_values_fail_at_start_up_naming_the_variable(
