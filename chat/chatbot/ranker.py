@@ -42,6 +42,7 @@ from chat.chatbot.text import (
     english_words,
     expansion_of,
     fold,
+    plain_words,
     stem,
     welsh_terms,
     welsh_to_english,
@@ -322,8 +323,8 @@ def english_query(index: LanguageIndex, question: str, sentence: np.ndarray | No
 
 
 def sentence_text(question: str, corrected: dict[str, str] | None = None) -> str:
-    """What the sentence model reads of a question: its words with spelling corrected."""
-    words = english_words(question, question=True)
+    """What the sentence model reads of a question: its words as typed, spelling corrected."""
+    words = plain_words(question)
     if corrected is None:
         corrected = {}
     return " ".join(corrected.get(w, w) for w in words)
@@ -662,8 +663,8 @@ def _sentence_vectors(
 
 
 def _corrected_words(speller: Speller, text: str) -> list[str]:
-    """What the sentence model reads of a text: its words with spelling corrected."""
-    return [_correction(speller, word) or word for word in english_words(text, question=True)]
+    """What the sentence model reads of a text: its words as typed, spelling corrected."""
+    return [_correction(speller, word) or word for word in plain_words(text)]
 
 
 def _correction(speller: Speller, word: str) -> str | None:
