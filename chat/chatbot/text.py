@@ -98,6 +98,10 @@ def plain_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    # Snowball stems "verification" to "verif" but "verify" and "verified" to "verifi" (and so
+    # for identify, notify, clarify): the noun is stemmed as its verb.
+    if word.endswith("ification"):
+        word = word[: -len("ification")] + "ify"
     return str(_STEMMER.stemWord(word))
 
 
