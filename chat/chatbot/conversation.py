@@ -8,6 +8,7 @@ deserves. Only published guidance is ever quoted, so the bot cannot invent facts
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -133,14 +134,16 @@ def _answer(text: str, query_language: str, language: str, previous: list[BotTur
 def _about_another_organisation(folded: str, index: GuidanceIndex) -> bool:
     """Does the message name another organisation or service ("my Amazon account", "universal
     credit payment") that no article is about? A title or example question naming it (a
-    manager published guidance on it) wins over the fixed list."""
+    manager published guidance on it) wins over the fixed list: naming it whole, as a phrase,
+    since with many articles each of its words ("tax", "refund") is in some title or other."""
     named = patterns.other_organisation(folded)
     if named is None:
         return False
     english = index.languages.get("en")
-    headline = english.headline_words if english is not None else frozenset()
+    headlines = english.headlines if english is not None else ()
     # Its own words, not rewritten through the lexicon ("universal credit" means benefits).
-    return not all(word in headline for word in fold(named).split())
+    name = re.compile(rf"(?<![a-z0-9]){re.escape(fold(named))}(?![a-z0-9])")
+    return not any(name.search(headline) for headline in headlines)
 
 
 # --- Fixed replies and hand-overs --------------------------------------------------------

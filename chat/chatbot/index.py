@@ -126,6 +126,10 @@ class LanguageIndex:
     # Built on first use by the ranker, and dropped with the index.
     # Words of titles, slugs and example questions: what managers say the guidance is about.
     headline_words: frozenset[str] = frozenset()
+    # The titles, slugs and example questions themselves (folded), one string each: a name is
+    # what an article is about only when one of them says it whole ("tax refund"), not when its
+    # words are spread over several (with many articles every everyday word is somewhere).
+    headlines: tuple[str, ...] = ()
     speller: Any = None
     key_words: frozenset[str] | None = None
     # The guidance's words and their meaning vectors, for words the guidance never uses.
@@ -142,11 +146,13 @@ def build_language_index(
     texts = sorted(texts, key=lambda t: t.slug)
     words: Counter[str] = Counter()
     headline_words: set[str] = set()
+    headlines: list[str] = []
     if language == "en":
         for t in texts:
             words.update(english_words(" ".join([t.title, t.summary, t.body, *t.examples])))
             headline = " ".join([t.title, t.slug.replace("-", " "), *t.examples])
             headline_words.update(english_words(headline))
+            headlines += [fold(h) for h in (t.title, t.slug.replace("-", " "), *t.examples)]
     field_terms = {
         "title": [analyse(f"{t.title} {t.slug.replace('-', ' ')}") for t in texts],
         "summary": [analyse(t.summary) for t in texts],
@@ -213,6 +219,7 @@ def build_language_index(
         meaning=meaning,
         sentence_meaning=sentence_meaning,
         headline_words=frozenset(headline_words),
+        headlines=tuple(headlines),
     )
 
 

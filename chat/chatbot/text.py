@@ -85,8 +85,23 @@ def english_words(text: str, *, question: bool = False) -> list[str]:
     return _WORD.findall(text)
 
 
+def plain_words(text: str) -> list[str]:
+    """Words of a text as typed: contractions spelled out, no phrase rewritten. What the
+    sentence model reads: it knows "your phone number" and "log on" as people say them, and
+    the lexicon's keyword rewrites ("contact phone number") read to it as a different sentence.
+    """
+    text = fold(text)
+    for pattern, replacement in _COMPILED_CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return _WORD.findall(text)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    # Snowball stems "verification" to "verif" but "verify" and "verified" to "verifi" (and so
+    # for identify, notify, clarify): the noun is stemmed as its verb.
+    if word.endswith("ification"):
+        word = word[: -len("ification")] + "ify"
     return str(_STEMMER.stemWord(word))
 
 

@@ -127,6 +127,19 @@ def test_a_long_message_is_read_once_clause_by_clause(monkeypatch: pytest.Monkey
     assert not any(text.startswith("hi there") for text in counting.texts)
 
 
+@pytest.mark.usefixtures("guidance")
+def test_the_model_reads_the_citizens_own_words_with_misspellings_fixed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    current_index()
+    counting = _Counting(monkeypatch)
+
+    answer("whats your phone numbr")
+
+    # Not the lexicon's keywords ("contact phone number"): the model knows how people say it.
+    assert counting.texts == ["whats your phone number"]
+
+
 def test_a_long_messages_vector_is_its_clauses_averaged_by_their_tokens() -> None:
     parts = ["my phone was stolen on friday night", "i cannot get the security codes"]
     vectors = sentence_model.encode_message_parts(parts)

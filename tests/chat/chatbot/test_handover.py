@@ -8,6 +8,8 @@ from chat.chatbot import BotReply, BotTurn, answer
 from chat.chatbot import conversation as chatbot_conversation
 from routing.choices import RuleKind, Topic
 from routing.models import ClassificationRule
+from selfhelp.actions import add_example_question
+from selfhelp.models import Article
 
 pytestmark = pytest.mark.usefixtures("guidance")
 
@@ -168,6 +170,16 @@ def test_questions_about_other_organisations_are_declined(text: str) -> None:
     assert reply.article is None
     assert not reply.handoff
     assert "contact the organisation concerned" in reply.text
+
+
+def test_another_service_is_ours_only_when_a_title_or_example_names_it_whole() -> None:
+    # With many articles each word of a service's name is in some title or example question:
+    # that is not guidance on the service.
+    add_example_question(Article.objects.get(slug="reset-password"), "tax help with my password")
+    add_example_question(Article.objects.get(slug="sign-in"), "where is my refund of the fee")
+    assert answer("where is my tax refund").intent == "out_of_scope"
+    add_example_question(Article.objects.get(slug="services-that-use-govsign"), "my tax refund")
+    assert answer("where is my tax refund").intent != "out_of_scope"
 
 
 @pytest.mark.parametrize(
