@@ -171,7 +171,8 @@ def child(count: int, counting: bool) -> None:
 
 
 class _counters:
-    """Queries and Redis commands of what runs inside, per submit (and a profile if asked)."""
+    """Queries (each request thread's) and Redis commands (the publisher's too) of what runs
+    inside, per submit, the CPU time it took uninstrumented, and a profile if asked."""
 
     def __init__(self, counting: bool) -> None:
         self.counting = counting
@@ -180,7 +181,7 @@ class _counters:
     def __enter__(self) -> dict[str, Any]:
         if not self.counting:
             return self.counted
-        from django.db import connection
+        from django.db.backends.base.base import BaseDatabaseWrapper
         from redis.connection import Connection
 
         self.queries: list[str] = []
@@ -199,21 +200,15 @@ class _counters:
             self.queries.append(sql.split(None, 1)[0].upper())
             return execute(sql, *args)
 
-        # Every request thread's connection: wrap them all through the wrapper registry.
-        from django.db.backends.base.base import BaseDatabaseWrapper
-
-        self.original_init = BaseDatabaseWrapper.__init__
-        self.hooks = execute
-        self.original_cursor = BaseDatabaseWrapper._cursor
-        queries_hook = execute
+        # The request threads' connections too (each thread has its own): wrap every cursor.
+        self.original_cursor = original_cursor = BaseDatabaseWrapper._cursor
 
         def _cursor(wrapper: Any, *args: Any, **kwargs: Any) -> Any:
-            if queries_hook not in wrapper.execute_wrappers:
-                wrapper.execute_wrappers.append(queries_hook)
-            return self.original_cursor(wrapper, *args, **kwargs)
+            if execute not in wrapper.execute_wrappers:
+                wrapper.execute_wrappers.append(execute)
+            return original_cursor(wrapper, *args, **kwargs)
 
         BaseDatabaseWrapper._cursor = _cursor  # type: ignore[method-assign]
-        del connection
         self.profiler = cProfile.Profile() if PROFILE else None
         if self.profiler:
             _profile_in_threads(self.profiler)
@@ -289,7 +284,7 @@ def _child_env(database: str) -> dict[str, str]:
 def _callgrind(env: dict[str, str], count: int, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603 (valgrind on this script, fixed arguments)
         [
-            "valgrind",
+            shutil.which("valgrind") or "valgrind",
             "--tool=callgrind",
             f"--callgrind-out-file={out}",
             "--dump-line=no",
