@@ -14,10 +14,12 @@ pools are thread-safe, and a pool starts afresh in a forked child.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+from redis.connection import ConnectionPool
 
 _clients: dict[str, SharedRedisCacheClient] = {}
 _lock = threading.Lock()
@@ -25,6 +27,13 @@ _lock = threading.Lock()
 
 class SharedRedisCacheClient(RedisCacheClient):
     """Django's client, keeping one ``redis.Redis`` per connection pool."""
+
+    # Django's own attributes, which its type stubs leave out.
+    _servers: list[str]
+    _pool_class: type[ConnectionPool]
+    _pool_options: dict[str, Any]
+    _client: Callable[..., Any]
+    _get_connection_pool_index: Callable[[bool], int]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +53,9 @@ class SharedRedisCacheClient(RedisCacheClient):
 
 class SharedPoolRedisCache(RedisCache):
     """Django's ``RedisCache``, its client (and connection pools) shared in the process."""
+
+    _servers: list[str]
+    _options: dict[str, Any]
 
     @cached_property
     def _cache(self) -> RedisCacheClient:

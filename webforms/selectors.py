@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Field, ForeignKey, Model, OuterRef, Q, QuerySet
 
 from contactcentre.errors import NotPermitted
 from contactcentre.models import ContactStatus, User
@@ -83,28 +83,36 @@ class _RowRead:
     that never changes."""
 
     def __init__(self, model: type[Model], relation: str, key: str) -> None:
-        self.model, self.key = model, model._meta.get_field(key)
-        self.relation = model._meta.get_field(relation)
-        self.related: type[Model] = self.relation.related_model  # type: ignore[assignment]
+        self.model = model
+        self.key = cast(Field, model._meta.get_field(key))
+        self.relation = cast(ForeignKey, model._meta.get_field(relation))
+        self.related: type[Model] = self.relation.related_model
         self.fields = list(model._meta.concrete_fields)
         self.related_fields = list(self.related._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        self.related_names = [f.attname for f in self.related_fields]
         quote = connection.ops.quote_name
-        columns = [f"r.{quote(f.column)}" for f in self.fields]
-        columns += [f"j.{quote(f.column)}" for f in self.related_fields]
+
+        def column(alias: str, field: Any) -> str:
+            return f"{alias}.{quote(field.column)}"
+
+        columns = [column("r", f) for f in self.fields] + [
+            column("j", f) for f in self.related_fields
+        ]
         # Names from the models' metadata, quoted; the key is a parameter.
         table = quote(model._meta.db_table)
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {table} r "  # noqa: S608
             f"JOIN {quote(self.related._meta.db_table)} j "
-            f"ON j.{quote(self.related._meta.pk.column)} = r.{quote(self.relation.column)} "
-            f"WHERE r.{quote(self.key.column)} = %s"
+            f"ON {column('j', self.related._meta.pk)} = {column('r', self.relation)} "
+            f"WHERE {column('r', self.key)} = %s"
         )
         self.converters = [
-            (position, converters, column)
+            (position, converters, col)
             for position, field in enumerate([*self.fields, *self.related_fields])
-            for column in [field.get_col(field.model._meta.db_table)]
+            for col in [field.get_col(field.model._meta.db_table)]
             for converters in [
-                connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             ]
             if converters
         ]
@@ -116,12 +124,12 @@ class _RowRead:
         if row is None:
             return None
         values = list(row)
-        for position, converters, column in self.converters:
+        for position, converters, col in self.converters:
             for converter in converters:
-                values[position] = converter(values[position], column, connection)
+                values[position] = converter(values[position], col, connection)
         split = len(self.fields)
-        instance = self.model.from_db(connection.alias, None, values[:split])
-        related = self.related.from_db(connection.alias, None, values[split:])
+        instance = self.model.from_db(connection.alias, self.names, values[:split])
+        related = self.related.from_db(connection.alias, self.related_names, values[split:])
         self.relation.set_cached_value(instance, related)
         return instance
 
