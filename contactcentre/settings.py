@@ -153,6 +153,9 @@ if DATABASE_URL:
                 "CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set: the pool keeps "
                 "connections open."
             )
+        # Django's PostgreSQL backend, checking a lent connection without a round trip
+        # unless it may be gone (contactcentre/postgresql/base.py).
+        _database["ENGINE"] = "contactcentre.postgresql"
         _database["OPTIONS"] = {
             "pool": {
                 "min_size": min(2, DATABASE_POOL_SIZE),
@@ -219,7 +222,7 @@ if REDIS_URL:
         }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "contactcentre.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "contactcentre",
         }

@@ -65,7 +65,7 @@ def test_database_and_redis_urls_switch_to_real_services() -> None:
         EMAIL_URL="smtp://mailer:secret@mail.example:587?tls=true",
     )
     assert result.returncode == 0, result.stderr
-    assert '"engine": "django.db.backends.postgresql"' in result.stdout
+    assert '"engine": "contactcentre.postgresql"' in result.stdout
     assert '"layer": "contactcentre.realtime.PubSubChannelLayer"' in result.stdout
     assert '"CELERY_TASK_ALWAYS_EAGER": "False"' in result.stdout
     assert "smtp.EmailBackend" in result.stdout

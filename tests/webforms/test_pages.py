@@ -306,3 +306,44 @@ def test_every_form_field_kind_renders(catalogue: None) -> None:
         assert client.get(first).status_code == 200
     kinds = set(FormDefinition.objects.values_list("fields__kind", flat=True))
     assert {FieldKind.EMAIL, FieldKind.CHOICE, FieldKind.CALLBACK_SLOT} <= kinds
+
+
+def test_the_draft_is_read_with_its_form_as_the_orm_reads_it(catalogue: None) -> None:
+    """The pages read the draft and its form with one statement of their own
+    (``selectors._draft_with_form``): the same values, in the same Python types."""
+    from webforms.selectors import _draft_with_form
+
+    citizen = UserFactory()
+    draft = Draft.objects.create(
+        form=FormDefinition.objects.get(slug="foi"),
+        citizen=citizen,
+        language="cy",
+        answers={"full_name": "Siân", "email": "sian@example.org"},
+        expires_at=timezone.now(),
+    )
+    read = _draft_with_form(str(draft.public_id))
+    orm = Draft.objects.select_related("form").get(pk=draft.pk)
+    assert read is not None
+    for field in Draft._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
+        assert type(getattr(read, field.attname)) is type(getattr(orm, field.attname))
+    for field in FormDefinition._meta.concrete_fields:
+        assert getattr(read.form, field.attname) == getattr(orm.form, field.attname), field.name
+    assert not read._state.adding
+    assert _draft_with_form("not-a-uuid") is None
+    assert _draft_with_form("6c0c1d6e-0000-4000-8000-000000000000") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_managers_change_to_a_form_applies_to_the_next_submit(catalogue: None) -> None:
+    """Forms are data managers edit: nothing about a form is kept between requests, so a draft
+    started before the change is sent with the form as it is now."""
+    client = Client()
+    first = start(client, "foi")
+    fill_all_pages(client, "foi", first)
+    FormDefinition.objects.filter(slug="foi").update(queue_slug="fraud", sla_working_days=1)
+    response = client.post(first.rsplit("/", 2)[0] + "/check/")
+    reference = str(response["Location"]).rstrip("/").rsplit("/", 1)[1]
+    submission = Submission.objects.get(reference=reference)
+    assert submission.queue_slug == "fraud"
+    assert (submission.due_at - submission.submitted_at).days <= 4

@@ -1,0 +1,2 @@
+"""Django's PostgreSQL backend, lending pooled connections without a round trip each time
+(see ``base``)."""
