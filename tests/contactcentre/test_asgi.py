@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,6 +120,29 @@ async def request(
 async def test_http_is_served_through_the_asgi_application() -> None:
     response = await request(path="/healthz")
     assert response["status"] == 200
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_an_answered_request_leaves_nothing_for_the_garbage_collector(
+    our_views: None,
+) -> None:
+    """Django's request is a knot of reference cycles (lazy user, messages, session): untied
+    once answered, it is freed at once, not left to collections that stop the process."""
+    for _ in range(3):
+        assert (await request(path="/visits/"))["status"] == 200
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(5):
+            assert (await request(path="/visits/"))["status"] == 200
+        gc.collect()
+        left = [type(thing).__name__ for thing in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert "ASGIRequest" not in left
+    assert "SimpleLazyObject" not in left
 
 
 @pytest.mark.asyncio
