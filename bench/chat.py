@@ -47,6 +47,8 @@ from django.db import connection  # noqa: E402
 from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 from websockets.exceptions import InvalidHandshake  # noqa: E402
 
+from bench.common import database_url  # noqa: E402
+
 HOST = "127.0.0.1"
 BODY = "x" * 60  # a typical short chat line
 
@@ -152,12 +154,11 @@ def start_daphnes(
 ) -> tuple[list[int], list[subprocess.Popen]]:
     daphne = shutil.which("daphne", path=str(Path(sys.executable).parent))
     assert daphne, "daphne is not installed"
-    db = connection.settings_dict
     env = dict(os.environ)
     env.update(
         DJANGO_ENV="test",
         DEBUG="false",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=database_url(),
         STAFF_MFA_REQUIRED="false",
         CHAT_RATE_PER_IP_PER_MINUTE="100000000",
         CHAT_RATE_BURST="1000",

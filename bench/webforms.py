@@ -60,6 +60,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.common import database_url  # noqa: E402
+
 SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_SUBMISSIONS", "1000"))
 CELERY_SUBMISSIONS = int(os.environ.get("WEBFORMS_BENCH_CELERY_SUBMISSIONS", "500"))
 CLIENTS = int(os.environ.get("WEBFORMS_BENCH_CLIENTS", "16"))
@@ -85,17 +87,11 @@ def _free_port() -> int:
 
 
 def _child_env(**extra: str) -> dict[str, str]:
-    db = connection.settings_dict
-    auth = db.get("USER") or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    url = f"postgres://{auth}{'@' if auth else ''}{db.get('HOST') or '127.0.0.1'}{port}"
     return {
         **os.environ,
         "DJANGO_ENV": "test",
         "DEBUG": "0",
-        "DATABASE_URL": f"{url}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "REDIS_URL": str(settings.REDIS_URL),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "WEBFORMS_EMAIL_BACKEND": LOCMEM_EMAIL,

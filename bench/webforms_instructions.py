@@ -261,19 +261,13 @@ def _profile_in_threads(profiler: cProfile.Profile) -> None:
 
 
 def _child_env(database: str) -> dict[str, str]:
-    from django.db import connection
+    from bench.common import database_url
 
-    db = connection.settings_dict
-    auth = db.get("USER") or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    url = f"postgres://{auth}{'@' if auth else ''}{db.get('HOST') or '127.0.0.1'}{port}"
     return {
         **os.environ,
         "DJANGO_ENV": "test",
         "DEBUG": "0",
-        "DATABASE_URL": f"{url}/{database}",
+        "DATABASE_URL": database_url(database),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "WARM_UP": "0",  # the assistant and the classifier are not on this path
         "PYTHONHASHSEED": "0",
