@@ -273,7 +273,6 @@ def rss_mb(pid: int) -> float:
 @dataclass
 class Tally:
     sent_at: dict[str, float] = field(default_factory=dict)
-    latencies: list[float] = field(default_factory=list)
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent at, latency)
     received: dict[str, int] = field(default_factory=dict)
     replies_sent: dict[str, float] = field(default_factory=dict)
@@ -334,8 +333,7 @@ async def agent_loop(
                 continue  # an earlier run's message, replayed on hello
             tally.received[client_id] = tally.received.get(client_id, 0) + 1
             if tally.received[client_id] == 1 and client_id not in tally.warm:
-                tally.latencies.append(time.perf_counter() - sent)
-                tally.timeline.append((sent, tally.latencies[-1]))
+                tally.timeline.append((sent, time.perf_counter() - sent))
             count += 1
             if reply_every and count % reply_every == 0:
                 reply_id = f"r-{client_id}"
@@ -547,6 +545,7 @@ async def drive(
     duplicated = sum(count - 1 for count in tally.received.values()) + sum(
         count - 1 for count in tally.replies_received.values()
     )
+    latencies = [latency for _sent, latency in tally.timeline]
     lost = (sent - delivered) + (len(tally.replies_sent) - len(tally.replies_received))
     return {
         "connections_held": held,
@@ -559,10 +558,10 @@ async def drive(
             (sent - timed_sent + len(tally.replies_sent) - timed_replies) / send_seconds, 1
         ),
         "citizen_to_agent_ms": {
-            "p50": percentile(tally.latencies, 0.50),
-            "p95": percentile(tally.latencies, 0.95),
-            "p99": percentile(tally.latencies, 0.99),
-            "max": percentile(tally.latencies, 1.0),
+            "p50": percentile(latencies, 0.50),
+            "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99),
+            "max": percentile(latencies, 1.0),
         },
         "agent_to_citizen_ms": {
             "p50": percentile(tally.reply_latencies, 0.50),
