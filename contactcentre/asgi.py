@@ -26,6 +26,7 @@ from chat.websocket_urls import websocket_urlpatterns  # noqa: E402
 from contactcentre import warmup  # noqa: E402
 from contactcentre.asgi_http import OneHopHttpHandler, http_threads  # noqa: E402
 from contactcentre.consumers import UnknownPathConsumer  # noqa: E402
+from contactcentre.daphne_requests import raw_request_bodies  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -37,6 +38,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Daphne hands Django the raw body; Twisted need not parse POSTed forms (and uploads) first.
+raw_request_bodies()
 
 # Young collections far less often than Python's default (see GC_THRESHOLDS in settings): at
 # the default, a busy process's in-flight objects were promoted so often that full passes came
