@@ -33,7 +33,9 @@ def active_forms() -> QuerySet[FormDefinition]:
 
 
 def form_by_slug(slug: str) -> FormDefinition:
-    return FormDefinition.objects.prefetch_related("fields").get(slug=slug, active=True)
+    """An active form, without its questions: the start page and starting a draft need none,
+    and prefetched questions each point back at the form, a cycle for the garbage collector."""
+    return FormDefinition.objects.get(slug=slug, active=True)
 
 
 def pages_of(form: FormDefinition) -> list[list[FormField]]:

@@ -4,6 +4,7 @@ and a draft sent twice at once still makes one submission."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
@@ -68,6 +69,28 @@ def test_the_statement_stores_what_the_orm_stores(
     assert in_one.contact.public_id == Contact.objects.get(pk=in_one.contact_id).public_id
     assert in_one.reference == Submission.objects.get(pk=in_one.pk).reference
     assert not in_one._state.adding
+
+
+def test_the_objects_handed_back_free_themselves(
+    catalogue: None, postgres: None, django_assert_num_queries: Any
+) -> None:
+    """The submission carries its contact without the contact carrying the submission back: a
+    reference cycle would be left for the garbage collector, whose pauses a busy web process
+    feels, after every submit."""
+    draft = DraftFactory()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        submission = intake._submit_in_one_statement(draft, "GS-4567-89AB", None, timezone.now())
+        with django_assert_num_queries(0):
+            assert submission.contact.pk == submission.contact_id  # cached: no query
+        del submission
+        gc.collect()
+        left = {type(thing).__name__ for thing in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert not left & {"Submission", "Contact"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -198,12 +198,12 @@ def _submit_in_one_statement(
             created_at=now,
         )
     )
-    return _as_stored(
+    submission = _as_stored(
         Submission(
             pk=stored.submission_id,
             reference=reference,
             form=form,
-            contact=contact,
+            contact_id=contact.pk,
             idempotency_key=draft.idempotency_key,
             citizen_id=citizen_id,
             email=email,
@@ -215,6 +215,10 @@ def _submit_in_one_statement(
             queue_slug=form.queue_slug,
         )
     )
+    # The contact cached on the submission one way only: assigning it would cache the
+    # submission on the contact too, a reference cycle that only the garbage collector frees.
+    Submission.contact.field.set_cached_value(submission, contact)
+    return submission
 
 
 M = TypeVar("M", bound=Model)
