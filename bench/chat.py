@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import math
 import os
@@ -47,7 +46,7 @@ from django.db import connection  # noqa: E402
 from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 from websockets.exceptions import InvalidHandshake  # noqa: E402
 
-from bench.common import database_url  # noqa: E402
+from bench.common import database_url, pause_collector, resume_collector  # noqa: E402
 
 HOST = "127.0.0.1"
 BODY = "x" * 60  # a typical short chat line
@@ -468,13 +467,7 @@ async def drive(
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in consoles_loaded)), 600)
     consoles_seconds = time.perf_counter() - connect_started
     await asyncio.sleep(1)
-    # The clients are the measuring instrument: a pause of their own garbage collector (4,000
-    # sockets' worth of objects, a fraction of a second per full pass) would be counted as the
-    # server's latency. Everything connected so far is kept out of its passes, and it does not
-    # run at all while messages are timed (a minute of tallies fits in memory).
-    gc.collect()
-    gc.freeze()
-    gc.disable()
+    pause_collector()  # the clients' 4,000 sockets' objects: see bench/common.py
 
     rng = random.Random(7)
     print(f"sending for {warmup + seconds:.0f} s", file=sys.stderr, flush=True)
@@ -533,8 +526,7 @@ async def drive(
     held = sum(1 for s, _c in citizens if s.state.name == "OPEN") + sum(
         1 for s in agents if s.state.name == "OPEN"
     )
-    gc.enable()
-    gc.unfreeze()
+    resume_collector()
     for task in agent_tasks + citizen_tasks:
         task.cancel()
     await asyncio.gather(
