@@ -104,7 +104,10 @@ ASGI_APPLICATION = "contactcentre.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, with each page's context freed as soon as it is rendered rather
+        # than left to the garbage collector (contactcentre/template_engine.py).
+        "NAME": "django",
+        "BACKEND": "contactcentre.template_engine.UntiedDjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
