@@ -260,3 +260,14 @@ def test_without_the_model_the_bot_still_answers_and_warns_once(
     warnings = [r for r in caplog.records if r.name == "chat.chatbot.sentence_model"]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
+
+
+@pytest.mark.usefixtures("guidance")
+def test_words_the_guidance_does_not_use_do_not_rule_out_a_question_the_model_understood() -> None:
+    """Most of "hurt my credit rating" is not in the guidance's words, but its meaning is close
+    to the online check's sentence about credit scores: in scope, so the bot offers articles
+    instead of saying it only helps with GovSign."""
+    reply = answer("will this hurt my credit rating")
+
+    assert reply.intent != "out_of_scope"
+    assert "prove-identity-online" in [reply.article, *reply.alternatives][:3]
