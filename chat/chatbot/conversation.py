@@ -32,7 +32,10 @@ MAX_QUESTION_CHARS = 1000
 # Confidence bands (see ``confidence_of``): below LOW the bot says it does not know.
 CONFIDENT = 0.55
 LOW = 0.3
-# Coverage: the share of the question's words the guidance knows; below it, out of scope.
+# Coverage (``coverage_of``: the share of the question's words the guidance knows or, with the
+# sentence model, how close its meaning is to the best article's); below it, out of scope. The
+# same coverage as confidence uses: slang the model understood ("hurt my credit rating") no
+# longer rules a question out that confidence would count as understood.
 MIN_COVERAGE = 0.5
 # Closeness (``Ranking.closeness``): a question at least this close in meaning to something the
 # best articles say is about the service, even when the bot cannot tell which article it needs.
@@ -447,7 +450,10 @@ def _from_ranking(index: GuidanceIndex, ranking: Ranking, language: str) -> BotR
     if (
         top is None
         or ranking.content_words == 0
-        or ((ranking.coverage < MIN_COVERAGE or not ranking.key_words) and not understood(ranking))
+        or (
+            (coverage_of(ranking) < MIN_COVERAGE or not ranking.key_words)
+            and not understood(ranking)
+        )
     ):
         return _out_of_scope(confidence, language)
     if confidence < LOW and in_scope(ranking):

@@ -88,6 +88,10 @@ class SentenceMeaning:
     short: np.ndarray
     summaries: np.ndarray
     sentences: np.ndarray
+    # One row per article: the average of all its texts' vectors, of unit length. What two or
+    # three close articles have in common is the average of theirs, and the ranker sets it
+    # aside to tell them apart (``ranker.siblings_apart``).
+    centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
 @dataclass
@@ -193,7 +197,9 @@ def build_language_index(
     sentence_meaning = None
     if language == "en":
         sentence_texts, sentence_article = _body_sentences(texts)
-        sentence_meaning = _sentence_meaning(short_texts, summaries, sentence_texts)
+        sentence_meaning = _sentence_meaning(
+            (short_texts, short_article), summaries, (sentence_texts, sentence_article)
+        )
         # The averaged word vectors are the meaning signal only without the sentence model.
         if sentence_meaning is None:
             meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
@@ -272,7 +278,7 @@ def language_index(
     if held is None:
         return index
     meaning = _sentence_meaning(
-        _short_texts(ordered)[0], [t.summary for t in ordered], _body_sentences(ordered)[0]
+        _short_texts(ordered), [t.summary for t in ordered], _body_sentences(ordered)
     )
     same = meaning is not None and all(
         np.array_equal(getattr(meaning, part), getattr(held, part))
@@ -328,16 +334,35 @@ def _meaning(
 
 
 def _sentence_meaning(
-    short: list[str], summaries: list[str], sentences: list[str]
+    short: tuple[list[str], list[int]],
+    summaries: list[str],
+    sentences: tuple[list[str], list[int]],
 ) -> SentenceMeaning | None:
+    """The sentence vectors of the titles and example questions, summaries and body sentences
+    (each list of texts with the article, by its row, of each text)."""
     model = sentence_model.encoder()
     if model is None:
         return None
-    texts = [*short, *summaries, *sentences]
+    texts = [*short[0], *summaries, *sentences[0]]
     stored_meanings(model, texts)
     vectors = model.encode(texts)
-    first, second = len(short), len(short) + len(summaries)
-    return SentenceMeaning(vectors[:first], vectors[first:second], vectors[second:])
+    first, second = len(short[0]), len(short[0]) + len(summaries)
+    owners = np.array([*short[1], *range(len(summaries)), *sentences[1]], dtype=np.int64)
+    return SentenceMeaning(
+        vectors[:first],
+        vectors[first:second],
+        vectors[second:],
+        _centroids(vectors, owners, len(summaries)),
+    )
+
+
+def _centroids(vectors: np.ndarray, owners: np.ndarray, articles: int) -> np.ndarray:
+    """Per article, the average of its rows of ``vectors`` (``owners`` says whose each row
+    is), of unit length."""
+    sums = np.zeros((articles, vectors.shape[1]), dtype=np.float64)
+    np.add.at(sums, owners, vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def stored_meanings(model: sentence_model.Encoder, texts: Sequence[str]) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from chat.chatbot import answer, sentence_model
+from chat.chatbot import answer, ranker, sentence_model
 from chat.chatbot.index import current_index, forget_index
 from chat.chatbot.ranker import english_query, rank, sentence_scores
 from chat.chatbot.text import document_terms
@@ -260,3 +260,64 @@ def test_without_the_model_the_bot_still_answers_and_warns_once(
     warnings = [r for r in caplog.records if r.name == "chat.chatbot.sentence_model"]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
+
+
+@pytest.mark.usefixtures("guidance")
+def test_words_the_guidance_does_not_use_do_not_rule_out_a_question_the_model_understood() -> None:
+    """Most of "hurt my credit rating" is not in the guidance's words, but its meaning is close
+    to the online check's sentence about credit scores: in scope, so the bot offers articles
+    instead of saying it only helps with GovSign."""
+    reply = answer("will this hurt my credit rating")
+
+    assert reply.intent != "out_of_scope"
+    assert "prove-identity-online" in [reply.article, *reply.alternatives][:3]
+
+
+@pytest.mark.usefixtures("guidance")
+def test_close_articles_are_told_apart_by_what_they_do_not_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "number to call you" shares "number" with the article on the phone number for security
+    codes, and its plain cosines are close to both; with what the best articles have in common
+    set aside, what is left (calling someone) is the contact article's."""
+    question = "number to call you"
+    assert rank(current_index(), question, "en").results[0].slug == "contact-us"
+
+    monkeypatch.setattr(ranker, "SIBLING_WEIGHT", 0.0)
+    assert rank(current_index(), question, "en").results[0].slug != "contact-us"
+
+
+@pytest.mark.usefixtures("guidance")
+def test_telling_siblings_apart_changes_only_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "waiting ages for the text with the number"
+    apart = rank(current_index(), question, "en").results
+    monkeypatch.setattr(ranker, "SIBLING_WEIGHT", 0.0)
+    plain = rank(current_index(), question, "en").results
+
+    assert apart[0].slug != plain[0].slug
+    first = ranker.SIBLINGS
+    assert {r.slug for r in apart[:first]} == {r.slug for r in plain[:first]}
+    # The bot's certainty (the scores' gaps) is unchanged: the same scores, best first.
+    assert [r.score for r in apart] == [r.score for r in plain]
+    assert apart[first:] == plain[first:]
+    by_slug = {r.slug: r for r in plain}
+    assert all((r.evidence, r.meaning) == (by_slug[r.slug].evidence, by_slug[r.slug].meaning)
+               for r in apart)  # fmt: skip
+
+
+@pytest.mark.usefixtures("guidance")
+def test_each_article_has_the_average_of_its_sentence_vectors() -> None:
+    english = current_index().languages["en"]
+    meaning = english.sentence_meaning
+    assert meaning is not None
+    assert meaning.centroids.shape == (len(english.slugs), sentence_model.DIMENSIONS)
+    np.testing.assert_allclose(np.linalg.norm(meaning.centroids, axis=1), 1.0, rtol=1e-5)
+    article = english.slugs.index("reset-password")
+    texts = np.vstack(
+        [
+            meaning.short[english.short_article == article],
+            meaning.summaries[article : article + 1],
+            meaning.sentences[english.sentence_article == article],
+        ]
+    ).mean(axis=0)
+    np.testing.assert_allclose(meaning.centroids[article], texts / np.linalg.norm(texts), atol=1e-5)
