@@ -289,7 +289,10 @@ def test_close_articles_are_told_apart_by_what_they_do_not_share(
 
 @pytest.mark.usefixtures("guidance")
 def test_telling_siblings_apart_changes_only_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    question = "waiting ages for the text with the number"
+    # A question the plain scores put in the wrong order, so that the step has something to do.
+    # ("waiting ages for the text with the number" was one until the security-code article got
+    # more citizen-style example questions: plain scores now put that article first already.)
+    question = "number to call you"
     apart = rank(current_index(), question, "en").results
     monkeypatch.setattr(ranker, "SIBLING_WEIGHT", 0.0)
     plain = rank(current_index(), question, "en").results
