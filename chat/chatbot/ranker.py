@@ -150,6 +150,16 @@ class Speller:
     # Corrections already worked out (a clause's words are its message's words again).
     REMEMBERED = 20_000
 
+    # Managers copy citizens' questions as typed ("forgotten my pasword"): a word of at least
+    # MISSPELT_LENGTH letters that the guidance uses at most MISSPELT_AT_MOST times, that is no
+    # English word and is one edit from a word it uses at least MISSPELT_RATIO times as often,
+    # is taken for a misspelling of that word, not for a word of the guidance's own (known, it
+    # would never be corrected, and would lead only to the one article whose example has it).
+    # Shorter words are too near others to judge ("foi", "sar", "gmail" are words of their own).
+    MISSPELT_LENGTH = 6
+    MISSPELT_AT_MOST = 2
+    MISSPELT_RATIO = 5
+
     def __init__(self, vocabulary: Iterable[tuple[str, int]]) -> None:
         self.frequency: dict[str, int] = {}
         self.by_delete: dict[str, list[str]] = {}
@@ -160,6 +170,23 @@ class Speller:
             self.frequency[word] = count
             for key in {word} | _deletes(word):
                 self.by_delete.setdefault(key, []).append(word)
+        rare = [
+            w
+            for w, n in self.frequency.items()
+            if n <= self.MISSPELT_AT_MOST and len(w) >= self.MISSPELT_LENGTH
+        ]
+        for word in rare:
+            if not is_english_word(word) and self._far_more_common_neighbour(word):
+                del self.frequency[word]
+                for key in {word} | _deletes(word):
+                    self.by_delete[key].remove(word)
+
+    def _far_more_common_neighbour(self, word: str) -> bool:
+        enough = self.MISSPELT_RATIO * self.frequency[word]
+        return any(
+            self.frequency.get(candidate, 0) >= enough and _damerau(word, candidate) == 1
+            for candidate in self._candidates(word)
+        )
 
     def known(self, word: str) -> bool:
         return word in self.frequency
@@ -173,15 +200,18 @@ class Speller:
             self.corrections[word] = self._correct(word)
         return self.corrections[word]
 
-    def _correct(self, word: str) -> str | None:
+    def _candidates(self, word: str) -> set[str]:
         candidates: set[str] = set(self.by_delete.get(word, ()))
         for key in _deletes(word):
             candidates.update(self.by_delete.get(key, ()))
             if key in self.frequency:
                 candidates.add(key)
+        return candidates
+
+    def _correct(self, word: str) -> str | None:
         limit = 1 if len(word) <= 5 else 2
         best: tuple[int, int, str] | None = None
-        for candidate in candidates:
+        for candidate in self._candidates(word):
             distance = _damerau(word, candidate)
             if distance <= limit:
                 ranked = (distance, -self.frequency.get(candidate, 0), candidate)

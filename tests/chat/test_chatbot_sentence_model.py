@@ -140,6 +140,25 @@ def test_the_model_reads_the_citizens_own_words_with_misspellings_fixed(
     assert counting.texts == ["whats your phone number"]
 
 
+def test_a_misspelling_in_an_example_question_is_still_a_misspelling() -> None:
+    """Managers copy citizens' questions as typed; a rare word one edit from a common one is
+    taken for its misspelling, not for a word of the guidance's own."""
+    speller = ranker.Speller([("password", 40), ("pasword", 1), ("foi", 1), ("for", 90)])
+
+    assert not speller.known("pasword")
+    assert speller.correct("pasword") == "password"
+    assert speller.correct("passwrd") == "password"  # not to the misspelling
+    assert speller.known("foi")  # short: a word of its own (freedom of information)
+
+
+@pytest.mark.usefixtures("guidance")
+def test_a_misspelt_question_finds_the_article_although_an_example_has_the_misspelling() -> None:
+    # The demo's reset-password article has the example "forgotten my pasword".
+    reply = answer("i cant remember my pasword for govsign")
+
+    assert reply.article == "reset-password"
+
+
 def test_a_long_messages_vector_is_its_clauses_averaged_by_their_tokens() -> None:
     parts = ["my phone was stolen on friday night", "i cannot get the security codes"]
     vectors = sentence_model.encode_message_parts(parts)
