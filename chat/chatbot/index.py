@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from chat.chatbot import semantic, sentence_model
+from chat.chatbot import scope, semantic, sentence_model
 from chat.chatbot.text import document_terms, english_words, fold, welsh_terms
 from selfhelp.selectors import GuidanceText, guidance_fingerprint, guidance_version
+from selfhelp.topics import TOPIC_NAMES
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -127,6 +128,9 @@ class LanguageIndex:
     meaning: Meaning | None = None
     # The sentence model's vectors: None without the model, and for Welsh.
     sentence_meaning: SentenceMeaning | None = None
+    # Whether a question is about GovSign at all, by its sentence vector (``scope``): fitted
+    # on the titles and example questions against questions known to be about other things.
+    scope_model: scope.ScopeModel | None = None
     # Built on first use by the ranker, and dropped with the index.
     # Words of titles, slugs and example questions: what managers say the guidance is about.
     headline_words: frozenset[str] = frozenset()
@@ -195,11 +199,13 @@ def build_language_index(
     sentence_article: list[int] = []
     meaning = None
     sentence_meaning = None
+    scope_model = None
     if language == "en":
         sentence_texts, sentence_article = _body_sentences(texts)
         sentence_meaning = _sentence_meaning(
             (short_texts, short_article), summaries, (sentence_texts, sentence_article)
         )
+        scope_model = _scope_model(sentence_meaning, texts, short_article)
         # The averaged word vectors are the meaning signal only without the sentence model.
         if sentence_meaning is None:
             meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
@@ -224,6 +230,7 @@ def build_language_index(
         words=words,
         meaning=meaning,
         sentence_meaning=sentence_meaning,
+        scope_model=scope_model,
         headline_words=frozenset(headline_words),
         headlines=tuple(headlines),
     )
@@ -280,6 +287,8 @@ def language_index(
     meaning = _sentence_meaning(
         _short_texts(ordered), [t.summary for t in ordered], _body_sentences(ordered)
     )
+    if encoder is not None:
+        _not_govsign_vectors(encoder)
     same = meaning is not None and all(
         np.array_equal(getattr(meaning, part), getattr(held, part))
         for part in ("short", "summaries", "sentences")
@@ -354,6 +363,29 @@ def _sentence_meaning(
         vectors[second:],
         _centroids(vectors, owners, len(summaries)),
     )
+
+
+def _scope_model(
+    meaning: SentenceMeaning | None, texts: Sequence[GuidanceText], short_article: list[int]
+) -> scope.ScopeModel | None:
+    """What GovSign questions are (the titles and example questions of the guidance filed under
+    the service's own topics) against what they are not (``scope.not_govsign_questions``,
+    whose vectors are cached and kept like the guidance's). Guidance filed under another topic
+    is about another service: its questions do not say what GovSign is."""
+    model = sentence_model.encoder()
+    if meaning is None or model is None:
+        return None
+    own = np.array([texts[a].topic in TOPIC_NAMES for a in short_article], dtype=bool)
+    govsign = meaning.short[own] if own.any() else meaning.short
+    return scope.fit(govsign, _not_govsign_vectors(model))
+
+
+def _not_govsign_vectors(model: sentence_model.Encoder) -> np.ndarray:
+    """The vectors of the questions known not to be about GovSign, looked up and kept in the
+    database as the guidance's are (``stored_meanings``)."""
+    others = list(scope.not_govsign_questions())
+    stored_meanings(model, others)
+    return model.encode(others)
 
 
 def _centroids(vectors: np.ndarray, owners: np.ndarray, articles: int) -> np.ndarray:

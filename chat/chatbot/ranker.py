@@ -118,6 +118,9 @@ class Ranking:
     # averaged word vectors: a reading of the whole question, good enough to vouch for words
     # the guidance does not use (see ``conversation.confidence_of``).
     by_sentences: bool = False
+    # How likely the question is about GovSign at all, by the scope classifier (``scope``) on
+    # its sentence vector; 1 when there is none (no sentence model, Welsh).
+    about_govsign: float = 1.0
 
     @property
     def top(self) -> Ranked | None:
@@ -634,6 +637,9 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
     ]
     if english is not None and whole.sentence is not None and language == "en":
         results = siblings_apart(english, whole.sentence, results)
+    about_govsign = 1.0
+    if english is not None and english.scope_model is not None and whole.sentence is not None:
+        about_govsign = english.scope_model.probability(whole.sentence)
     near = 0.0
     if english is not None and whole.has_meaning:
         best_slugs = [r.slug for r in results[:SCOPE_ARTICLES]]
@@ -651,6 +657,7 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
         whole.has_meaning,
         round(near, 4),
         whole.has_meaning and english is not None and english.sentence_meaning is not None,
+        round(about_govsign, 4),
     )
 
 
