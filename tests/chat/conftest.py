@@ -15,13 +15,24 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from chat import chatbot, ratelimit
+from chat.chatbot.index import forget_index
 from contactcentre import asyncdb, realtime
 from contactcentre.models import User
 from routing.models import AgentProfile, Queue
+from selfhelp.actions import import_articles
 from tests.routing.factories import AgentFactory, QueueFactory
 
 ORIGIN = (b"origin", b"http://testserver")
 QUEUES = ("general", "identity", "fraud", "accessibility", "welsh")
+
+
+@pytest.fixture
+def guidance(db: None) -> Iterator[None]:
+    """The demo articles, published, and an index built from them (dropped afterwards)."""
+    import_articles()
+    forget_index()
+    yield
+    forget_index()
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from chat.chatbot import answer, scope, sentence_model
 from chat.chatbot.conversation import NOT_GOVSIGN, _classified_not_govsign
-from chat.chatbot.index import current_index, forget_index
+from chat.chatbot.index import current_index
 from chat.chatbot.ranker import Ranked, Ranking
-from selfhelp.actions import import_articles
 from selfhelp.models import TextMeaning
-
-
-@pytest.fixture
-def guidance(db: None) -> Iterator[None]:
-    """The demo articles, published, and an index built from them (dropped afterwards)."""
-    import_articles()
-    forget_index()
-    yield
-    forget_index()
 
 
 @pytest.mark.usefixtures("guidance")

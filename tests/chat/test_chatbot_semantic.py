@@ -13,22 +13,12 @@ from chat.chatbot.conversation import strength_of
 from chat.chatbot.index import current_index, forget_index, sentences_of
 from chat.chatbot.ranker import english_query, meaning_scores, rank
 from chat.chatbot.text import document_terms
-from selfhelp.actions import import_articles
 from selfhelp.selectors import published_guidance
 
 # Shares no content word with "Delete your GovSign account" (its title, summary, example
 # questions or body): only what the words mean connects them.
 PARAPHRASE = "how do i wipe my profile"
 ARTICLE = "delete-your-account"
-
-
-@pytest.fixture
-def guidance(db: None) -> Iterator[None]:
-    """The demo articles, published, and an index built from them (dropped afterwards)."""
-    import_articles()
-    forget_index()
-    yield
-    forget_index()
 
 
 @pytest.fixture

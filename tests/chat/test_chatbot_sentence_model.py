@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from io import StringIO
 
 import numpy as np
@@ -14,18 +14,9 @@ from chat.chatbot import answer, ranker, sentence_model
 from chat.chatbot.index import current_index, forget_index
 from chat.chatbot.ranker import english_query, rank, sentence_scores
 from chat.chatbot.text import document_terms
-from selfhelp.actions import add_example_question, import_articles
+from selfhelp.actions import add_example_question
 from selfhelp.models import Article, TextMeaning
 from selfhelp.selectors import published_guidance
-
-
-@pytest.fixture
-def guidance(db: None) -> Iterator[None]:
-    """The demo articles, published, and an index built from them (dropped afterwards)."""
-    import_articles()
-    forget_index()
-    yield
-    forget_index()
 
 
 def _cosine(a: str, b: str) -> float:
