@@ -287,8 +287,8 @@ def language_index(
     meaning = _sentence_meaning(
         _short_texts(ordered), [t.summary for t in ordered], _body_sentences(ordered)
     )
-    if encoder is not None:
-        _not_govsign_vectors(encoder)
+    if encoder is not None:  # kept in the database too, as the guidance's are just above
+        stored_meanings(encoder, scope.not_govsign_questions())
     same = meaning is not None and all(
         np.array_equal(getattr(meaning, part), getattr(held, part))
         for part in ("short", "summaries", "sentences")
