@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from chat.chatbot import scope, semantic, sentence_model
+from chat.chatbot import articles, scope, semantic, sentence_model
 from chat.chatbot.text import document_terms, english_words, fold, welsh_terms
 from selfhelp.selectors import GuidanceText, guidance_fingerprint, guidance_version
 from selfhelp.topics import TOPIC_NAMES
@@ -131,6 +131,9 @@ class LanguageIndex:
     # Whether a question is about GovSign at all, by its sentence vector (``scope``): fitted
     # on the titles and example questions against questions known to be about other things.
     scope_model: scope.ScopeModel | None = None
+    # Which article a question is about, by its sentence vector (``articles``): fitted on each
+    # article's title, summary and example questions.
+    article_model: articles.ArticleModel | None = None
     # Built on first use by the ranker, and dropped with the index.
     # Words of titles, slugs and example questions: what managers say the guidance is about.
     headline_words: frozenset[str] = frozenset()
@@ -200,12 +203,14 @@ def build_language_index(
     meaning = None
     sentence_meaning = None
     scope_model = None
+    article_model = None
     if language == "en":
         sentence_texts, sentence_article = _body_sentences(texts)
         sentence_meaning = _sentence_meaning(
             (short_texts, short_article), summaries, (sentence_texts, sentence_article)
         )
         scope_model = _scope_model(sentence_meaning, texts, short_article)
+        article_model = _article_model(sentence_meaning, short_article)
         # The averaged word vectors are the meaning signal only without the sentence model.
         if sentence_meaning is None:
             meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
@@ -231,6 +236,7 @@ def build_language_index(
         meaning=meaning,
         sentence_meaning=sentence_meaning,
         scope_model=scope_model,
+        article_model=article_model,
         headline_words=frozenset(headline_words),
         headlines=tuple(headlines),
     )
@@ -378,6 +384,18 @@ def _scope_model(
     own = np.array([texts[a].topic in TOPIC_NAMES for a in short_article], dtype=bool)
     govsign = meaning.short[own] if own.any() else meaning.short
     return scope.fit(govsign, _not_govsign_vectors(model))
+
+
+def _article_model(
+    meaning: SentenceMeaning | None, short_article: list[int]
+) -> articles.ArticleModel | None:
+    """The classifier of the articles (``articles``), on the vectors of their titles and example
+    questions (``short_article`` says whose each is) and their summaries."""
+    if meaning is None:
+        return None
+    vectors = np.vstack([meaning.short, meaning.summaries])
+    owners = np.r_[np.asarray(short_article, dtype=np.int64), np.arange(len(meaning.summaries))]
+    return articles.fit(vectors, owners)
 
 
 def _not_govsign_vectors(model: sentence_model.Encoder) -> np.ndarray:

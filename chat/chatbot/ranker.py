@@ -82,6 +82,8 @@ SENTENCE_WEIGHT = 1.3
 # (weights 1 to 3 gain alike; 2 loses no question's top three).
 SIBLINGS = 3
 SIBLING_WEIGHT = 2.0
+# The article classifier's probability (``articles``) counts this much in the score.
+CLASSIFIER_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -503,6 +505,9 @@ def _score(index: LanguageIndex, query: Query) -> _ArticleScores:
         cosines = sentence_cosines(index, query.sentence)
         meaning = _sentence_scores(index, cosines)
         total = scores + sections + SENTENCE_WEIGHT * meaning
+        if index.article_model is not None:
+            likely = index.article_model.probabilities(query.sentence, n)
+            total = total + CLASSIFIER_WEIGHT * likely
         return _ArticleScores(total, scores, meaning, cosines)
     meaning = meaning_scores(index, query)
     return _ArticleScores(scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning)
