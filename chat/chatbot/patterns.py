@@ -92,6 +92,35 @@ def is_person_request_only(text: str) -> bool:
     return is_person_request(text) and not re.search(r"\bare you\b|\bydych chi\b", text)
 
 
+_SOMEONE = re.compile(rf"\b((a|an|the) )?((real|actual) )?({_PEOPLE})( beings?)?\b")
+
+
+# How soon or how politely a person is wanted: part of the request, not a question.
+_REQUEST_MANNER = re.compile(
+    r"\b(right now|now|asap|as soon as possible|immediately|straight away|urgently|urgent|"
+    r"quickly|today|please|pls|would like|like to)\b"
+)
+
+
+def without_person_request(text: str) -> str:
+    """What else a message asks once its request for a person is taken out ("is anyone in on
+    a bank holiday? I need to speak to a human right now" leaves "is anyone in on a bank
+    holiday? I need to")."""
+    return " ".join(_REQUEST_MANNER.sub(" ", PERSON.sub(" ", text)).split())
+
+
+def without_people(text: str) -> str:
+    """A message without the people it asks for, but with how it wants to reach them ("is there
+    a live chat with a real human" leaves "is there a live chat with"): the question to look up
+    in the guidance, which has an article on ways to contact us."""
+    return " ".join(_SOMEONE.sub(" ", text).split())
+
+
+def without_frustration(text: str) -> str:
+    """What else a frustrated message says once the words of frustration are taken out."""
+    return " ".join(FRUSTRATED.sub(" ", text).split())
+
+
 def is_frustrated(text: str, original: str) -> bool:
     if FRUSTRATED.search(text):
         return True
