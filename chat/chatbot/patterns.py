@@ -151,7 +151,32 @@ _OTHER_SERVICES = (
     r"renew (my |a )?passport|passport (renewal|office|application)|visa|energy bills?|"
     r"winter fuel|cost of living payment"
 )
-OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES})\b")
+# Other kinds of account and device a citizen has, which share GovSign's words (password, PIN,
+# locked, email) but are for someone else: a bank, the wifi's owner, an employer's or school's
+# IT, the phone's maker. Named by what makes them someone else's, never by the shared word alone:
+# a phone receiving security codes, an email address used to sign in, bank cards as proof of
+# identity and "locked" are GovSign's.
+_DEVICE = r"(iphone|ipad|android|phone|mobile|tablet|samsung|pixel|laptop|computer|pc|mac)"
+_WORKPLACE = r"(work|school|college|uni|university|office|company|corporate)"
+_OTHER_ACCOUNTS = (
+    r"(online|mobile|internet|telephone|phone) banking|banking (app|password|login)|"
+    r"bank (app|login|log in|password)|"
+    r"(bank|debit|credit|cash) card\b.{0,40}\b(pin|locked|blocked|frozen|declined)|"
+    r"(pin|pin number)\b.{0,40}\b(bank|debit|credit|cash) card|(card|cash machine|atm) pin|"
+    r"(wi-?fi|wireless|broadband|router|hotspot|internet) (password|passcode|code|key|login)|"
+    r"password (for|to|of) (the |my |your )?(wi-?fi|broadband|router|internet)|"
+    rf"{_WORKPLACE} (email|e-mail|outlook|account|login|computer|laptop|network|teams) "
+    r"(is |has been |got |was |keeps )?(getting )?(locked|blocked|disabled|suspended)|"
+    rf"unlock (my |the )?{_WORKPLACE} (email|e-mail|outlook|account|login|computer|laptop)|"
+    rf"{_WORKPLACE} (email|e-mail|outlook|computer|laptop|network) password|"
+    r"it (department|policy|policies|helpdesk|help desk|support|team|admin|administrator)|"
+    rf"{_DEVICE}'?s? (passcode|lock ?screen|screen lock|unlock code|unlock pin|pin code)|"
+    rf"(passcode|pin|lock ?screen|screen lock|face id|face unlock|fingerprint unlock) "
+    rf"(on|for|of|to unlock) (my |the |your )?(new |old |work |android |apple )?{_DEVICE}|"
+    r"(lock ?screen|screen lock) (pin|passcode|password|code|pattern)|"
+    r"(games?|gaming) (console|account)"
+)
+OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES}|{_OTHER_ACCOUNTS})\b")
 ABOUT_GOVSIGN = re.compile(
     r"\bgov ?sign\b|\b(with|through|using|via|by) (this|it|you)\b|\buse (this|it|you) (for|to)\b|"
     r"\b(sign|log) ?(in|into|on) with\b|\bprove (my |your |their |his |her )?identity\b|"

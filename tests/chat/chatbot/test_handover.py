@@ -264,6 +264,50 @@ def test_questions_about_other_organisations_are_declined(text: str) -> None:
     assert "contact the organisation concerned" in reply.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my online banking password, can you reset it for me",
+        "my mobile banking app has locked me out",
+        "My bank card got locked after I entered the wrong PIN three times",
+        "what's the wifi password at the library",
+        "how do I change my broadband router password",
+        "My work email is locked because of some IT policy, can you unlock it please",
+        "my school account is blocked",
+        "how do i reset the passcode on my iphone",
+        "I forgot the lock screen pin on my android phone",
+        "my games console account got locked",
+    ],
+)
+def test_questions_about_other_kinds_of_account_are_declined(text: str) -> None:
+    # They share GovSign's words (password, PIN, locked, email) but are for a bank, the wifi's
+    # owner, an employer's or school's IT or the phone's maker.
+    reply = answer(text)
+    assert (reply.intent, reply.article, reply.handoff) == ("out_of_scope", None, False), reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my bank asked me to prove my identity with GovSign",
+        "can I use my bank card to prove who I am",
+        "my security codes go to my old work email",
+        "I set up my account with my work email and have left that job",
+        "can i use my iphone to prove my identity",
+        "my phone is not getting the security code",
+        "my authenticator app on my android phone stopped working",
+        "I don't use my hotmail any more",
+        "are your phone lines open on bank holidays",
+    ],
+)
+def test_govsign_questions_that_mention_banks_phones_or_work_email_are_answered(
+    text: str,
+) -> None:
+    reply = answer(text)
+    assert reply.intent != "out_of_scope", reply
+    assert reply.article or reply.alternatives
+
+
 def test_another_service_is_ours_only_when_a_title_or_example_names_it_whole() -> None:
     # With many articles each word of a service's name is in some title or example question:
     # that is not guidance on the service.
