@@ -115,20 +115,29 @@ def _answer(text: str, query_language: str, language: str, previous: list[BotTur
             "about_bot", language,
         )  # fmt: skip
     if patterns.is_person_request(folded):
-        return _handoff(
+        handoff = _handoff(
             _("I'll pass you to an adviser. They will see this conversation, so you will not "
               "need to repeat yourself."),
             "person", language, "asked for a person",
         )  # fmt: skip
+        return _with_guidance_meanwhile(
+            handoff,
+            patterns.without_people(folded),
+            patterns.without_person_request(folded),
+            query_language,
+            previous,
+        )
     follow_up = _feedback(folded, previous, language)
     if follow_up is not None:
         return follow_up
     if patterns.is_frustrated(folded, text) or _repeated(folded, previous):
-        return _handoff(
+        handoff = _handoff(
             _("I'm sorry this has been frustrating. I'll pass you to an adviser, who will see "
               "this conversation."),
             "frustrated", language, "the citizen is frustrated",
         )  # fmt: skip
+        rest = patterns.without_frustration(folded)
+        return _with_guidance_meanwhile(handoff, rest, rest, query_language, previous)
     small_talk = _small_talk(folded, previous, language)
     if small_talk is not None:
         return small_talk
@@ -183,6 +192,68 @@ def _fixed(text: str, intent: str, language: str) -> BotReply:
 
 def _handoff(text: str, intent: str, language: str, reason: str) -> BotReply:
     return BotReply(text=text, intent=intent, handoff=True, language=language, reason=reason)
+
+
+# A message that asks for a person, or is frustrated, asks a question as well only when at least
+# this many of its other words carry meaning ("can I talk to someone now please" asks nothing
+# more; "what time do you shut" does). One word rarely says enough to be sure of an article.
+QUESTION_WORDS = 1
+# The bot's best guess (intent "unsure") is also given to read while waiting when it leads the
+# runner-up by at least this much (``Ranking.margin``, where confidence counts full separation):
+# a frustrated message says more than its question ("the answer I got was rubbish"), which
+# lowers the coverage the bot's confidence counts, not which article it is about. An adviser
+# follows either way, and the reply says only that it "may help".
+CLEAR_LEAD = 0.1
+
+
+def _with_guidance_meanwhile(
+    handoff: BotReply, question: str, rest: str, query_language: str, previous: list[BotTurn]
+) -> BotReply:
+    """``handoff``, with the article that answers the ``question`` the message also asks, to
+    read while waiting. Only when the message asks more than for a person or than how it feels
+    (``rest``, the message without that), when the bot would answer the question on its own,
+    and not when the article was offered earlier in the conversation (it did not help then).
+    Still a hand-over, with the same intent and reason."""
+    if len(content_stems(english_words(rest))) < QUESTION_WORDS:
+        return handoff
+    found = _answer_meanwhile(question, query_language, handoff.language)
+    if found is None or found.article is None:
+        return handoff
+    if any(found.article == turn.reply.article for turn in previous):
+        return handoff
+    index = current_index()
+    lines = [
+        handoff.text,
+        _("While you wait, this may help:"),
+        _link_line(index, found.article, handoff.language),
+        _summary(index, found.article, handoff.language),
+    ]
+    return dataclass_replace(
+        handoff,
+        text="\n".join(lines),
+        article=found.article,
+        link=found.link,
+        title=found.title,
+        confidence=found.confidence,
+    )
+
+
+def _answer_meanwhile(question: str, query_language: str, language: str) -> BotReply | None:
+    """The normal answer path's reply to ``question`` when it answers it, sure or with a best
+    guess that clearly leads (``CLEAR_LEAD``); else None. A question about another organisation
+    or that the scope classifier rules out gets nothing, as it would on its own."""
+    index = current_index()
+    folded = fold(question)
+    if query_language == "en" and _about_another_organisation(folded, index):
+        return None
+    ranking = rank(index, question, query_language, limit=8)
+    if _classified_not_govsign(folded, ranking):
+        return None
+    reply = _from_ranking(index, ranking, language)
+    if reply.intent == "answer":
+        return reply
+    clear = ranking.margin() >= CLEAR_LEAD and not _runner_up_as_likely(ranking)
+    return reply if reply.intent == "unsure" and clear else None
 
 
 def _small_talk(folded: str, previous: list[BotTurn], language: str) -> BotReply | None:

@@ -92,6 +92,35 @@ def is_person_request_only(text: str) -> bool:
     return is_person_request(text) and not re.search(r"\bare you\b|\bydych chi\b", text)
 
 
+_SOMEONE = re.compile(rf"\b((a|an|the) )?((real|actual) )?({_PEOPLE})( beings?)?\b")
+
+
+# How soon or how politely a person is wanted: part of the request, not a question.
+_REQUEST_MANNER = re.compile(
+    r"\b(right now|now|asap|as soon as possible|immediately|straight away|urgently|urgent|"
+    r"quickly|today|please|pls|would like|like to)\b"
+)
+
+
+def without_person_request(text: str) -> str:
+    """What else a message asks once its request for a person is taken out ("is anyone in on
+    a bank holiday? I need to speak to a human right now" leaves "is anyone in on a bank
+    holiday? I need to")."""
+    return " ".join(_REQUEST_MANNER.sub(" ", PERSON.sub(" ", text)).split())
+
+
+def without_people(text: str) -> str:
+    """A message without the people it asks for, but with how it wants to reach them ("is there
+    a live chat with a real human" leaves "is there a live chat with"): the question to look up
+    in the guidance, which has an article on ways to contact us."""
+    return " ".join(_SOMEONE.sub(" ", text).split())
+
+
+def without_frustration(text: str) -> str:
+    """What else a frustrated message says once the words of frustration are taken out."""
+    return " ".join(FRUSTRATED.sub(" ", text).split())
+
+
 def is_frustrated(text: str, original: str) -> bool:
     if FRUSTRATED.search(text):
         return True
@@ -122,7 +151,32 @@ _OTHER_SERVICES = (
     r"renew (my |a )?passport|passport (renewal|office|application)|visa|energy bills?|"
     r"winter fuel|cost of living payment"
 )
-OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES})\b")
+# Other kinds of account and device a citizen has, which share GovSign's words (password, PIN,
+# locked, email) but are for someone else: a bank, the wifi's owner, an employer's or school's
+# IT, the phone's maker. Named by what makes them someone else's, never by the shared word alone:
+# a phone receiving security codes, an email address used to sign in, bank cards as proof of
+# identity and "locked" are GovSign's.
+_DEVICE = r"(iphone|ipad|android|phone|mobile|tablet|samsung|pixel|laptop|computer|pc|mac)"
+_WORKPLACE = r"(work|school|college|uni|university|office|company|corporate)"
+_OTHER_ACCOUNTS = (
+    r"(online|mobile|internet|telephone|phone) banking|banking (app|password|login)|"
+    r"bank (app|login|log in|password)|"
+    r"(bank|debit|credit|cash) card\b.{0,40}\b(pin|locked|blocked|frozen|declined)|"
+    r"(pin|pin number)\b.{0,40}\b(bank|debit|credit|cash) card|(card|cash machine|atm) pin|"
+    r"(wi-?fi|wireless|broadband|router|hotspot|internet) (password|passcode|code|key|login)|"
+    r"password (for|to|of) (the |my |your )?(wi-?fi|broadband|router|internet)|"
+    rf"{_WORKPLACE} (email|e-mail|outlook|account|login|computer|laptop|network|teams) "
+    r"(is |has been |got |was |keeps )?(getting )?(locked|blocked|disabled|suspended)|"
+    rf"unlock (my |the )?{_WORKPLACE} (email|e-mail|outlook|account|login|computer|laptop)|"
+    rf"{_WORKPLACE} (email|e-mail|outlook|computer|laptop|network) password|"
+    r"it (department|policy|policies|helpdesk|help desk|support|team|admin|administrator)|"
+    rf"{_DEVICE}'?s? (passcode|lock ?screen|screen lock|unlock code|unlock pin|pin code)|"
+    rf"(passcode|pin|lock ?screen|screen lock|face id|face unlock|fingerprint unlock) "
+    rf"(on|for|of|to unlock) (my |the |your )?(new |old |work |android |apple )?{_DEVICE}|"
+    r"(lock ?screen|screen lock) (pin|passcode|password|code|pattern)|"
+    r"(games?|gaming) (console|account)"
+)
+OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES}|{_OTHER_ACCOUNTS})\b")
 ABOUT_GOVSIGN = re.compile(
     r"\bgov ?sign\b|\b(with|through|using|via|by) (this|it|you)\b|\buse (this|it|you) (for|to)\b|"
     r"\b(sign|log) ?(in|into|on) with\b|\bprove (my |your |their |his |her )?identity\b|"

@@ -13,10 +13,11 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chat import actions, hooks, selectors
+from chat import actions, chatbot, hooks, selectors
 from chat.actions import messages as messages_module
 from chat.errors import ConversationClosed, EmptyMessage, MessageTooLong, NotPermitted
 from chat.models import Conversation, Message, MessageKind, Participant
+from chat.protocol import message_frame
 from chat.transcripts import render_transcript
 from contactcentre.models import AuditEvent, Contact, ContactStatus, Outcome
 from contactcentre.roles import Role
@@ -275,6 +276,34 @@ def test_the_bot_hands_over_when_it_cannot_help(
     assert state["wait"] == {"low": conversation.wait_low, "high": conversation.wait_high}
     texts = [b for _s, _k, b in bodies(conversation)]
     assert any("The wait is" in t for t in texts)
+
+
+def test_a_hand_over_with_guidance_shows_the_article_and_still_queues_the_chat(
+    queues: Any,
+    agent: AgentProfile,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The bot hands over and also gives an article to read while waiting (as it does for a
+    # request for a person that asks a question too): both reach the citizen.
+    reply = chatbot.BotReply(
+        text="I'll pass you to an adviser.\nWhile you wait, this may help:\n"
+        "Contact GovSign and opening hours: /help/contact-us/",
+        article="contact-us",
+        handoff=True,
+        intent="person",
+        link="/help/contact-us/",
+        title="Contact GovSign and opening hours",
+        reason="asked for a person",
+    )
+    monkeypatch.setattr(chatbot, "answer", lambda question, **kwargs: reply)
+    conversation = start()
+    with django_capture_on_commit_callbacks(execute=True):
+        citizen_says(conversation, "what time do you close", "q1")
+    message = conversation.messages.get(kind=MessageKind.BOT)
+    assert "/help/contact-us/" in message.body
+    assert message_frame(message, "c", staff=False)["article"] == "contact-us"
+    assert QueueEntry.objects.filter(contact=conversation.contact).exists()
 
 
 def test_when_agents_are_closed_the_citizen_is_told_when_they_open_and_offered_the_webform(

@@ -40,3 +40,12 @@ def test_json_for_suggestions_has_no_article_and_lists_the_offers() -> None:
     assert result["article"] is None
     assert "account-locked" in result["alternatives"]
     assert result["handoff"] is False
+
+
+def test_json_for_a_hand_over_with_guidance_keeps_the_same_fields() -> None:
+    out = io.StringIO()
+    call_command("ask", "can i talk to someone, i forgot my password", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert set(result) == {"reply", "article", "alternatives", "confidence", "handoff", "intent"}
+    assert (result["intent"], result["handoff"]) == ("person", True)
+    assert result["article"] == "reset-password"

@@ -30,6 +30,51 @@ def test_asking_for_a_person_hands_over(text: str) -> None:
     assert reply.reason
 
 
+PERSON_HANDOVER = (
+    "I'll pass you to an adviser. They will see this conversation, so you will not need to "
+    "repeat yourself."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I speak to a real person",
+        "human please",
+        "I want to talk to someone",
+        "i need to speak to someone urgently",
+        "connect me to a real person asap",
+    ],
+)
+def test_a_bare_request_for_a_person_hands_over_with_no_article(text: str) -> None:
+    reply = answer(text)
+    assert (reply.intent, reply.handoff, reply.reason) == ("person", True, "asked for a person")
+    assert (reply.article, reply.link, reply.title, reply.alternatives) == (None, None, None, [])
+    assert reply.text == PERSON_HANDOVER
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("is there a live chat with a real human and what time does it shut", "contact-us"),
+        ("is there a number i can ring to speak to someone in welsh", "help-in-welsh"),
+        ("Is anyone in on a bank holiday Monday? I need to speak to a human being", "contact-us"),
+        ("I need to speak to an adviser about my account being locked", "account-locked"),
+    ],
+)
+def test_a_request_for_a_person_that_asks_a_question_hands_over_with_the_answer(
+    text: str, slug: str
+) -> None:
+    reply = answer(text)
+    assert (reply.intent, reply.handoff, reply.reason) == ("person", True, "asked for a person")
+    assert (reply.article, reply.link) == (slug, f"/help/{slug}/")
+    assert reply.title
+    assert not reply.asks_feedback
+    assert reply.text.startswith(PERSON_HANDOVER)
+    assert "While you wait, this may help:" in reply.text
+    assert f"{reply.title}: /help/{slug}/" in reply.text
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -41,6 +86,53 @@ def test_asking_for_a_person_hands_over(text: str) -> None:
 def test_frustration_hands_over(text: str) -> None:
     reply = answer(text)
     assert (reply.intent, reply.handoff) == ("frustrated", True)
+
+
+@pytest.mark.parametrize(
+    "text", ["this is useless, I've been going round in circles for an hour", "I'm fed up"]
+)
+def test_frustration_that_asks_nothing_hands_over_with_no_article(text: str) -> None:
+    reply = answer(text)
+    assert (reply.intent, reply.handoff, reply.article, reply.link) == (
+        "frustrated",
+        True,
+        None,
+        None,
+    )
+    assert "While you wait" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        (
+            "I complained two weeks ago and the answer I got was rubbish. "
+            "How do I take it further?",
+            "make-a-complaint",
+        ),
+        ("this is ridiculous, my security code never arrives", "security-code-not-arriving"),
+    ],
+)
+def test_a_frustrated_question_hands_over_with_the_answer(text: str, slug: str) -> None:
+    reply = answer(text)
+    assert (reply.intent, reply.handoff) == ("frustrated", True)
+    assert reply.reason == "the citizen is frustrated"
+    assert (reply.article, reply.link) == (slug, f"/help/{slug}/")
+    assert reply.text.startswith("I'm sorry this has been frustrating.")
+    assert "While you wait, this may help:" in reply.text
+    assert f"/help/{slug}/" in reply.text
+
+
+def test_asking_the_same_again_hands_over_without_the_article_that_did_not_help() -> None:
+    first = answer("I forgot my password")
+    assert first.article == "reset-password"
+    again = answer("I forgot my password", previous=[BotTurn("I forgot my password", first)])
+    assert (again.intent, again.handoff, again.article) == ("frustrated", True, None)
+
+
+def test_a_request_for_a_person_about_another_organisation_gets_no_article() -> None:
+    reply = answer("can I talk to someone about my amazon account being locked")
+    assert (reply.intent, reply.handoff, reply.article) == ("person", True, None)
 
 
 def conversation(*messages: str) -> BotReply:
@@ -170,6 +262,50 @@ def test_questions_about_other_organisations_are_declined(text: str) -> None:
     assert reply.article is None
     assert not reply.handoff
     assert "contact the organisation concerned" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my online banking password, can you reset it for me",
+        "my mobile banking app has locked me out",
+        "My bank card got locked after I entered the wrong PIN three times",
+        "what's the wifi password at the library",
+        "how do I change my broadband router password",
+        "My work email is locked because of some IT policy, can you unlock it please",
+        "my school account is blocked",
+        "how do i reset the passcode on my iphone",
+        "I forgot the lock screen pin on my android phone",
+        "my games console account got locked",
+    ],
+)
+def test_questions_about_other_kinds_of_account_are_declined(text: str) -> None:
+    # They share GovSign's words (password, PIN, locked, email) but are for a bank, the wifi's
+    # owner, an employer's or school's IT or the phone's maker.
+    reply = answer(text)
+    assert (reply.intent, reply.article, reply.handoff) == ("out_of_scope", None, False), reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my bank asked me to prove my identity with GovSign",
+        "can I use my bank card to prove who I am",
+        "my security codes go to my old work email",
+        "I set up my account with my work email and have left that job",
+        "can i use my iphone to prove my identity",
+        "my phone is not getting the security code",
+        "my authenticator app on my android phone stopped working",
+        "I don't use my hotmail any more",
+        "are your phone lines open on bank holidays",
+    ],
+)
+def test_govsign_questions_that_mention_banks_phones_or_work_email_are_answered(
+    text: str,
+) -> None:
+    reply = answer(text)
+    assert reply.intent != "out_of_scope", reply
+    assert reply.article or reply.alternatives
 
 
 def test_another_service_is_ours_only_when_a_title_or_example_names_it_whole() -> None:
