@@ -210,7 +210,7 @@ def build_language_index(
             (short_texts, short_article), summaries, (sentence_texts, sentence_article)
         )
         scope_model = _scope_model(sentence_meaning, texts, short_article)
-        article_model = _article_model(sentence_meaning, short_article)
+        article_model = _article_model(sentence_meaning, short_article, [t.slug for t in texts])
         # The averaged word vectors are the meaning signal only without the sentence model.
         if sentence_meaning is None:
             meaning = _meaning(short_texts, summaries, section_texts, sentence_texts)
@@ -387,7 +387,7 @@ def _scope_model(
 
 
 def _article_model(
-    meaning: SentenceMeaning | None, short_article: list[int]
+    meaning: SentenceMeaning | None, short_article: list[int], slugs: list[str]
 ) -> articles.ArticleModel | None:
     """The classifier of the articles (``articles``), on the vectors of their titles and example
     questions (``short_article`` says whose each is) and their summaries."""
@@ -395,7 +395,7 @@ def _article_model(
         return None
     vectors = np.vstack([meaning.short, meaning.summaries])
     owners = np.r_[np.asarray(short_article, dtype=np.int64), np.arange(len(meaning.summaries))]
-    return articles.fit(vectors, owners)
+    return articles.fit(vectors, owners, slugs)
 
 
 def _not_govsign_vectors(model: sentence_model.Encoder) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from sklearn.linear_model import LogisticRegression
 
 from chat.chatbot import articles, ranker, sentence_model
@@ -29,7 +30,10 @@ def test_its_probabilities_are_the_fitted_models_placed_on_the_indexs_articles(
     reference = LogisticRegression(C=articles.REGULARISATION, max_iter=articles.MAX_ITERATIONS)
     reference.fit(vectors, owners)
 
-    model = articles.fit(vectors, owners)
+    slugs = [f"article-{classes}-{i}" for i in range(2 * classes)]
+    articles.forget_fits()  # fitted from nothing, as the reference is
+    cache.delete(articles._cache_key(vectors, owners, slugs))
+    model = articles.fit(vectors, owners, slugs)
 
     assert model is not None
     got = model.probabilities(vectors[3], 2 * classes)
@@ -39,7 +43,50 @@ def test_its_probabilities_are_the_fitted_models_placed_on_the_indexs_articles(
 
 
 def test_one_article_has_nothing_to_tell_apart() -> None:
-    assert articles.fit(_unit_rows(5, 8, seed=1), np.zeros(5, dtype=np.int64)) is None
+    assert articles.fit(_unit_rows(5, 8, seed=1), np.zeros(5, dtype=np.int64), ["only"]) is None
+
+
+def test_a_model_fitted_once_is_read_back_from_the_shared_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process with the same guidance (a restart, a second Daphne) does not fit it
+    again; different guidance is a different model."""
+    vectors, owners = _unit_rows(30, 8, seed=7), np.repeat([0, 1, 2], 10)
+    slugs = ["cached-a", "cached-b", "cached-c"]
+    cache.delete(articles._cache_key(vectors, owners, slugs))
+    fitted = articles.fit(vectors, owners, slugs)
+    assert fitted is not None
+
+    def no_fitting(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(LogisticRegression, "fit", no_fitting)
+    again = articles.fit(vectors, owners, slugs)
+
+    assert again is not None
+    assert np.array_equal(again.weights, fitted.weights)
+    with pytest.raises(AssertionError, match="fitted again"):
+        articles.fit(vectors, owners, ["cached-a", "cached-b", "renamed"])
+
+
+def test_a_refit_after_an_edit_starts_from_the_last_fit() -> None:
+    """Each article keeps its weights from the last fit; a new article starts from nothing."""
+    vectors, owners = _unit_rows(30, 8, seed=8), np.repeat([0, 1, 2], 10)
+    articles.forget_fits()
+    assert articles._starting_point(["warm-a", "warm-b", "warm-c"]) is None
+    cache.delete(articles._cache_key(vectors, owners, ["warm-a", "warm-b", "warm-c"]))
+    fitted = articles.fit(vectors, owners, ["warm-a", "warm-b", "warm-c"])
+    assert fitted is not None
+
+    start = articles._starting_point(["warm-b", "new", "warm-a"])
+
+    assert start is not None
+    coef, intercept = start
+    assert np.allclose(coef[0], fitted.weights[:, 1])
+    assert np.allclose(coef[2], fitted.weights[:, 0])
+    assert not coef[1].any()
+    assert intercept[1] == 0
+    assert intercept[0] == pytest.approx(fitted.bias[1])
 
 
 @pytest.mark.usefixtures("guidance")
