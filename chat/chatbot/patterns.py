@@ -55,6 +55,15 @@ INJECTION = _any(
     r"\bnew (instructions|rules|persona)\b",
     r"\brepeat (the|your) (text|instructions|words) above\b",
     r"\b(hack|hacking) (an|into|someone|somebody)\b",
+    # Asked to write something that passes itself off as GovSign or another body (phishing):
+    # the bot only answers from guidance. Only as a request ("write me ..."), not "how do I make
+    # sure a text that looks like it is from GovSign is real".
+    r"^\W*(please |pls |can you |could you |will you |now )?(write|draft|compose|create|make|"
+    r"generate|design)( me| us)?\b.{0,40}\b(text|message|email|e-mail|sms|letter|website|page|"
+    r"login)\b.{0,60}\b(looks?|looking|pretend\w*|as if|appears?|fake|from (govsign|gov sign|"
+    r"the government|hmrc|a bank|the bank))\b",
+    r"^\W*(please |pls |can you |could you |will you )?(write|draft|compose|create|make|"
+    r"generate|design)( me| us)? (a |an )?fake\b",
 )
 GREETING = re.compile(
     r"^\W*(hi|hiya|hello|helo|hey|hey there|hello there|good (morning|afternoon|evening)|"
