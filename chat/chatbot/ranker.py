@@ -874,7 +874,7 @@ def _rank_text(
             coverage = coverage_of(welsh, query)
             content_words = len(query.typed_stems)
             keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary)
-        gloss = welsh_to_english(question)
+        gloss = welsh_to_english(question, english.vocabulary if english is not None else ())
         if english is not None and gloss:
             query = english_query(english, gloss)
             scored = _score(english, query)

@@ -48,3 +48,46 @@ def test_choosing_welsh_gets_welsh_replies_to_english_questions() -> None:
     assert reply.language == "cy"
     assert reply.article == "reset-password"
     assert "Ailosod eich cyfrinair" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("dw i isio newid fy password", "reset-password"),
+        ("mae'r codes ddim yn dod drwy text", "security-code-not-arriving"),
+    ],
+)
+def test_english_words_in_a_welsh_question_are_understood(question: str, slug: str) -> None:
+    reply = answer(question)
+    assert reply.language == "cy"
+    assert reply.article == slug
+
+
+def test_a_mutated_word_in_an_informal_welsh_question_still_matches() -> None:
+    # "fy nghod" is "cod"; "heb gael" is "not had".
+    assert answer("dw i heb gael fy nghod diogelwch").article == "security-code-not-arriving"
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("sut dw i'n logio mewn", "sign-in"),
+        ("dach chi ar agor dydd Sul?", "contact-us"),
+        ("dw i di anghofio fy nghyfrinair", "reset-password"),
+    ],
+)
+def test_dialect_and_informal_welsh_gets_the_guidance(question: str, slug: str) -> None:
+    assert answer(question).article == slug
+
+
+def test_an_informal_welsh_question_about_a_late_code_is_answered_not_treated_as_fraud() -> None:
+    reply = answer("dim tecst efo'r cod wedi dod eto, dw i di aros ugain munud")
+    assert reply.language == "cy"
+    assert reply.intent != "urgent"
+    assert reply.article == "security-code-not-arriving"
+
+
+def test_giving_a_code_to_a_stranger_in_informal_welsh_finds_the_fraud_guidance() -> None:
+    reply = answer("rhoddais fy nghod i ddyn ar y ffon")
+    assert reply.language == "cy"
+    assert reply.article == "report-fraud"
