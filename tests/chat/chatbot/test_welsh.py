@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from chat.chatbot import answer
+from chat.chatbot.index import current_index
+from chat.chatbot.ranker import english_query, rank, score_articles, welsh_query
+from chat.chatbot.text import welsh_to_english
 
 pytestmark = pytest.mark.usefixtures("guidance")
 
@@ -91,3 +94,20 @@ def test_giving_a_code_to_a_stranger_in_informal_welsh_finds_the_fraud_guidance(
     reply = answer("rhoddais fy nghod i ddyn ar y ffon")
     assert reply.language == "cy"
     assert reply.article == "report-fraud"
+
+
+def test_a_welsh_article_is_ranked_with_the_meaning_its_english_version_has_for_the_gloss() -> None:
+    # The Welsh guidance has no meaning vectors of its own: on its words alone, an article in
+    # Welsh would score below English-only ones scored on their words and the gloss's meaning.
+    # With its English version's meaning, the Welsh words matching it count for more than the
+    # looser gloss does.
+    question = "rhoddais fy nghod diogelwch i ddieithryn a ffoniodd fi"
+    index = current_index()
+    welsh, english = index.languages["cy"], index.languages["en"]
+    on_welsh_words = score_articles(welsh, welsh_query(welsh, question))[0]
+    gloss = welsh_to_english(question, english.vocabulary)
+    on_gloss = score_articles(english, english_query(english, gloss))[0]
+    top = rank(index, question, "cy").results[0]
+    assert top.slug == "report-fraud"
+    assert top.score > on_welsh_words[welsh.slugs.index("report-fraud")]
+    assert top.score > 0.9 * on_gloss[english.slugs.index("report-fraud")]
