@@ -24,6 +24,7 @@ _WELSH_WORDS_TEXT = """
     munud deg destun testun oedd ei mai meddwl lle mynd rhoi rhoddais rhoddodd dyn dynes
     logio tramor dramor presennol sydd wnaeth fedra medru cyn ydi dydd sadwrn sul gwener awr
     oriau amser faint cymryd fel heb arall siwr gynno gynnon hyd rhywle
+    pa sy defnyddio gwasanaethau cofio
 """
 # Initials only a mutation makes (nasal, aspirate, soft), and the radical initials they can
 # come from: "nghod" is "cod", "ddyn" is "dyn", "wneud" is "gwneud".

@@ -174,8 +174,8 @@ def _welsh_phrase_at(keys: list[str], at: int) -> tuple[int, str]:
 
 
 def _welsh_word_meaning(word: str, english_vocabulary: Container[str]) -> str:
-    """A Welsh word as typed or mutated, then an English word, then a Welsh word whose soft
-    mutation dropped its g ("wybod" is "gwybod") or a verb's inflected form ("anghofiais")."""
+    """A Welsh word as typed or mutated, then an English word, then a Welsh word mutated in a
+    way the keys do not undo, or a verb's inflected form ("anghofiais")."""
     glossary = _welsh_glossary()
     key = welsh_key(word)
     meaning = _welsh_glossary_as_typed().get(word, glossary.get(key))
@@ -183,9 +183,12 @@ def _welsh_word_meaning(word: str, english_vocabulary: Container[str]) -> str:
         return meaning
     if len(word) > 2 and word not in WELSH_WORDS and stem(word) in english_vocabulary:
         return word
-    mutated = glossary.get(welsh_key("g" + word))
-    if mutated is not None:
-        return mutated
+    # Mutations the index's keys leave as they are: a soft mutation drops an initial g
+    # ("wybod" is "gwybod"), a nasal one makes d an n ("fy nata" is "data").
+    for radical in ("g" + word, "d" + word[1:] if word.startswith("n") else ""):
+        mutated = glossary.get(welsh_key(radical)) if radical else None
+        if mutated is not None:
+            return mutated
     verbs = _welsh_verb_stems()
     for ending in WELSH_VERB_ENDINGS:
         if key.endswith(ending) and len(key) - len(ending) >= 3:

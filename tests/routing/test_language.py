@@ -14,6 +14,7 @@ from routing.language import looks_welsh
         "efo'r cod, di aros deg munud",
         "oedd o'n deud ei fod o GovSign",
         "logio mewn i GovSign",
+        "pa wasanaethau sy'n defnyddio GovSign",
     ],
 )
 def test_informal_and_dialect_welsh_is_recognised(message: str) -> None:

@@ -37,6 +37,10 @@ def test_a_soft_mutation_that_drops_g_is_undone_for_the_gloss() -> None:
     assert welsh_to_english("wybod") == welsh_to_english("gwybod") == "know"
 
 
+def test_a_nasal_mutation_of_d_is_undone_for_the_gloss() -> None:
+    assert welsh_to_english("fy nata") == welsh_to_english("data") == "data"
+
+
 def test_accents_are_optional_in_welsh() -> None:
     assert welsh_to_english("ffon") == welsh_to_english("ffôn") == "phone"
     assert welsh_terms("caniatad") == welsh_terms("caniatâd")
@@ -78,6 +82,9 @@ def test_an_inflected_welsh_verb_is_glossed_as_its_verb(inflected: str, meaning:
         ("sgam gan ddieithryn", "scam stranger"),
         ("dw i heb gael y cod", "not receive code"),
         ("dw i'n newydd i hyn", "first time"),
+        ("dw i ddim yn cofio fy nghyfrinair", "not remember password"),
+        ("mae'r ap yn chwalu", "app crashing"),
+        ("pa ddogfennau llun", "documents photo"),
     ],
 )
 def test_everyday_welsh_for_the_service_is_glossed(welsh: str, english: str) -> None:
