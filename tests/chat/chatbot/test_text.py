@@ -76,6 +76,7 @@ def test_an_inflected_welsh_verb_is_glossed_as_its_verb(inflected: str, meaning:
     ("welsh", "english"),
     [
         ("ydych chi ar agor ar ddydd Sul", "sunday"),
+        ("faint o'r gloch dach chi'n cau heno", "time opening hours closed tonight"),
         ("dw i di aros deg munud", "waiting minutes"),
         ("dw i dramor", "abroad"),
         ("dim neges destun", "not text message"),

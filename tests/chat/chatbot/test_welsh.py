@@ -76,6 +76,7 @@ def test_a_mutated_word_in_an_informal_welsh_question_still_matches() -> None:
     [
         ("sut dw i'n logio mewn", "sign-in"),
         ("dach chi ar agor dydd Sul?", "contact-us"),
+        ("tan faint o'r gloch ydych chi ar agor heddiw", "contact-us"),
         ("dw i di anghofio fy nghyfrinair", "reset-password"),
     ],
 )
