@@ -20,7 +20,21 @@ _WELSH_WORDS_TEXT = """
     arna arnaf gen eto llun wyneb gwrthod cloi gloi gallu chwalu gwaith gweithio gwbl ffurflen
     gwasanaeth sgwrs fyw agor ga gaf gwelwch newydd ffonio rhif anghofio ailosod dileu gwiriad
     methais collais wrth gefn codau pherson iawn nhrin ffordd
+    efo hefo deud dweud di isio isie moyn rwan neud gneud gwbod gwybod dod aros disgwyl
+    munud deg destun testun oedd ei mai meddwl lle mynd rhoi rhoddais rhoddodd dyn dynes
+    logio tramor dramor presennol sydd wnaeth fedra medru cyn ydi dydd sadwrn sul gwener awr
+    oriau amser faint cymryd fel heb arall siwr gynno gynnon hyd rhywle
+    pa sy defnyddio gwasanaethau cofio
 """
+# Initials only a mutation makes (nasal, aspirate, soft), and the radical initials they can
+# come from: "nghod" is "cod", "ddyn" is "dyn", "wneud" is "gwneud".
+_MUTATIONS = (
+    ("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "g"), ("ch", "c"), ("ph", "p"), ("th", "t"),
+    ("dd", "d"), ("m", "b"), ("n", "d"), ("g", "c"), ("b", "p"), ("d", "t"), ("f", "b"),
+    ("f", "m"), ("l", "ll"), ("r", "rh"), ("", "g"),
+)  # fmt: skip
+# A word cannot start so in English: one with a shared radical ("nghod") is Welsh too.
+_WELSH_ONLY_INITIALS = ("ngh", "mh", "nh", "dd")
 WELSH_WORDS = frozenset(_WELSH_WORDS_TEXT.split())
 # Words too often English to count on their own.
 SHARED_WORDS = frozenset({"i", "a", "o", "am", "ap", "data", "person", "help", "cod", "dim", "hi"})
@@ -28,11 +42,24 @@ WORD = re.compile(r"[a-zâêîôûŵŷäëïöüÿáéíóúẁýàèìòùẁ�
 
 
 def _welsh(word: str) -> bool:
-    """A Welsh word, or one with a Welsh clitic ("mae'r", "i'w") on a Welsh word."""
+    """A Welsh word, mutated or not, or one with a Welsh clitic ("mae'r", "i'w") on one."""
     if word in SHARED_WORDS:
         return False
     stem = word.split("'", 1)[0]
-    return word in WELSH_WORDS or (stem in WELSH_WORDS and stem not in SHARED_WORDS)
+    return _welsh_unclitic(word) or (stem not in SHARED_WORDS and _welsh_unclitic(stem))
+
+
+def _welsh_unclitic(word: str) -> bool:
+    if word in WELSH_WORDS:
+        return True
+    for mutated, radical in _MUTATIONS:
+        if word.startswith(mutated) and len(word) > len(mutated) + 1:
+            unmutated = radical + word[len(mutated) :]
+            if unmutated in WELSH_WORDS:
+                return True
+            if unmutated in SHARED_WORDS and mutated in _WELSH_ONLY_INITIALS:
+                return True
+    return False
 
 
 def looks_welsh(text: str) -> bool:

@@ -872,22 +872,7 @@ def _rank_text(
     cosines: SentenceCosines | None = None
     english = guidance.languages.get("en")
     if language == "cy":
-        welsh = guidance.languages.get("cy")
-        if welsh is not None:
-            query = welsh_query(welsh, question)
-            _merge(combined, guidance.positions["cy"], _score(welsh, query))
-            coverage = coverage_of(welsh, query)
-            content_words = len(query.typed_stems)
-            keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary)
-        gloss = welsh_to_english(question)
-        if english is not None and gloss:
-            query = english_query(english, gloss)
-            scored = _score(english, query)
-            glossed = _ArticleScores(0.9 * scored.score, 0.9 * scored.evidence, scored.meaning)
-            _merge(combined, guidance.positions["en"], glossed)
-            coverage = max(coverage, coverage_of(english, query))
-            content_words = max(content_words, len(query.typed_stems))
-            keys += query.key_words
+        coverage, content_words, keys = _rank_welsh(guidance, question, combined)
     elif english is not None:
         query = english_query(english, question, sentence)
         scored = _score(english, query)
@@ -918,6 +903,49 @@ def _rank_text(
         sentence,
         cosines,
     )
+
+
+def _rank_welsh(
+    guidance: GuidanceIndex, question: str, combined: _Best
+) -> tuple[float, int, tuple[str, ...]]:
+    """Score a Welsh question into ``combined``: by its words against the Welsh guidance, and
+    through its English gloss against the English guidance. (coverage, content words, keys.)
+
+    The Welsh guidance has no meaning vectors, so its articles would score on words alone
+    against English ones scored on words and the gloss's meaning: an article in both languages
+    also takes the meaning its English version has for the gloss. A question that says in Welsh
+    what a Welsh article says ("rhoddais fy nghod i rywun") is then not outranked by an
+    English-only article the looser gloss comes near.
+    """
+    coverage, content_words = 0.0, 0
+    keys: tuple[str, ...] = ()
+    english, welsh = guidance.languages.get("en"), guidance.languages.get("cy")
+    gloss = welsh_to_english(question, english.vocabulary if english is not None else ())
+    glossed: _ArticleScores | None = None
+    if english is not None and gloss:
+        query = english_query(english, gloss)
+        scored = _score(english, query)
+        glossed = _ArticleScores(0.9 * scored.score, 0.9 * scored.evidence, scored.meaning)
+        meaning_weight = SENTENCE_WEIGHT if scored.cosines is not None else WEIGHTS["meaning"]
+        coverage, content_words = coverage_of(english, query), len(query.typed_stems)
+        keys = query.key_words
+    if welsh is not None:
+        query = welsh_query(welsh, question)
+        scored = _score(welsh, query)
+        if glossed is not None:
+            meaning = np.zeros(len(guidance.slugs))
+            meaning[guidance.positions["en"]] = glossed.meaning
+            english_meaning = meaning[guidance.positions["cy"]]
+            scored = _ArticleScores(
+                scored.score + meaning_weight * english_meaning, scored.evidence, english_meaning
+            )
+        _merge(combined, guidance.positions["cy"], scored)
+        coverage = max(coverage, coverage_of(welsh, query))
+        content_words = max(content_words, len(query.typed_stems))
+        keys = tuple(t for t in query.typed_stems if t in welsh.vocabulary) + keys
+    if glossed is not None:
+        _merge(combined, guidance.positions["en"], glossed)
+    return coverage, content_words, keys
 
 
 def _merge(combined: _Best, positions: np.ndarray, scored: _ArticleScores) -> None:

@@ -2,19 +2,28 @@
 
 English: lower case, contractions spelled out, everyday phrases rewritten (``lexicon``), words
 split, misspellings corrected against the guidance's own vocabulary, Snowball stems. Welsh:
-mutation-free keys (``selfhelp.welsh``), plus English meanings from a small glossary.
+informal forms made standard, mutation-free keys (``selfhelp.welsh``), plus English meanings
+from a glossary (``welsh_lexicon``), English words typed inside Welsh kept as they are.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 import snowballstemmer
 
-from chat.chatbot.lexicon import PHRASES, QUESTION_PHRASES, WELSH_GLOSSARY_WORDS, WORDS
+from chat.chatbot.lexicon import PHRASES, QUESTION_PHRASES, WORDS
+from chat.chatbot.welsh_lexicon import (
+    WELSH_GLOSSARY_PHRASES,
+    WELSH_GLOSSARY_WORDS,
+    WELSH_STANDARD_FORMS,
+    WELSH_VERB_ENDINGS,
+    WELSH_VERB_NOUN_ENDINGS,
+)
+from routing.language import WELSH_WORDS
 from selfhelp.welsh import welsh_key, welsh_words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -124,18 +133,99 @@ def expansion_of(word: str) -> tuple[str, ...]:
     return tuple(content_stems(words))
 
 
-@lru_cache(maxsize=1)
-def _welsh_glossary() -> dict[str, str]:
-    return {welsh_key(key): value for key, value in WELSH_GLOSSARY_WORDS.items()}
+def _welsh_standard(words: Iterable[str]) -> list[str]:
+    """Words in the spelling the Welsh guidance uses: "isio" is "eisiau", "efo" is "gyda"."""
+    return [WELSH_STANDARD_FORMS.get(word, word) for word in words]
 
 
 def welsh_terms(text: str) -> list[str]:
-    """Mutation-free keys of a Welsh text."""
-    return [welsh_key(w) for w in welsh_words(fold(text)) if len(w) > 1]
+    """Mutation-free keys of a Welsh text, informal and dialect forms made standard."""
+    words = _welsh_standard(welsh_words(fold(text)))
+    return [welsh_key(w) for w in words if len(w) > 1]
 
 
-def welsh_to_english(text: str) -> str:
-    """A word-for-word English gloss of a Welsh question, for guidance only in English."""
-    glossary = _welsh_glossary()
-    meanings = [glossary.get(welsh_key(w), "") for w in welsh_words(fold(text))]
+def welsh_to_english(text: str, english_vocabulary: Container[str] = ()) -> str:
+    """A word-for-word English gloss of a Welsh question, for guidance only in English.
+
+    Citizens mix English into Welsh ("isio newid fy password", "y codes"): a word that is no
+    Welsh word the glossary or ``routing.language`` knows, and whose stem the English guidance
+    uses (``english_vocabulary``), is kept as it is.
+    """
+    words = _welsh_standard(welsh_words(fold(text)))
+    keys = [welsh_key(w) for w in words]
+    meanings: list[str] = []
+    at = 0
+    while at < len(words):
+        length, meaning = _welsh_phrase_at(keys, at)
+        if not length:
+            meaning = _welsh_word_meaning(words[at], english_vocabulary)
+            length = 1
+        meanings.append(meaning)
+        at += length
     return " ".join(m for m in meanings if m)
+
+
+def _welsh_phrase_at(keys: list[str], at: int) -> tuple[int, str]:
+    """(words, meaning) of the longest glossary phrase starting at ``keys[at]``; (0, "") if none."""
+    for phrase, meaning in _welsh_phrases():
+        if tuple(keys[at : at + len(phrase)]) == phrase:
+            return len(phrase), meaning
+    return 0, ""
+
+
+def _welsh_word_meaning(word: str, english_vocabulary: Container[str]) -> str:
+    """A Welsh word as typed or mutated, then an English word, then a Welsh word mutated in a
+    way the keys do not undo, or a verb's inflected form ("anghofiais")."""
+    glossary = _welsh_glossary()
+    key = welsh_key(word)
+    meaning = _welsh_glossary_as_typed().get(word, glossary.get(key))
+    if meaning is not None:
+        return meaning
+    if len(word) > 2 and word not in WELSH_WORDS and stem(word) in english_vocabulary:
+        return word
+    # Mutations the index's keys leave as they are: a soft mutation drops an initial g
+    # ("wybod" is "gwybod"), a nasal one makes d an n ("fy nata" is "data").
+    for radical in ("g" + word, "d" + word[1:] if word.startswith("n") else ""):
+        mutated = glossary.get(welsh_key(radical)) if radical else None
+        if mutated is not None:
+            return mutated
+    verbs = _welsh_verb_stems()
+    for ending in WELSH_VERB_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            verb = key[: -len(ending)]
+            meaning = glossary.get(verb, verbs.get(verb))
+            if meaning is not None:
+                return meaning
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _welsh_glossary() -> dict[str, str]:
+    return {welsh_key(fold(key)): value for key, value in WELSH_GLOSSARY_WORDS.items()}
+
+
+@lru_cache(maxsize=1)
+def _welsh_glossary_as_typed() -> dict[str, str]:
+    return {fold(key): value for key, value in WELSH_GLOSSARY_WORDS.items()}
+
+
+@lru_cache(maxsize=1)
+def _welsh_verb_stems() -> dict[str, str]:
+    """The glossary's verbs by stem: "anghofio" as "anghof", so "anghofiais" finds it."""
+    stems: dict[str, str] = {}
+    for key, meaning in _welsh_glossary().items():
+        for ending in WELSH_VERB_NOUN_ENDINGS:
+            if key.endswith(ending) and len(key) - len(ending) >= 3:
+                stems.setdefault(key[: -len(ending)], meaning)
+                break
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _welsh_phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The glossary's phrases as keys, longest first."""
+    phrases = [
+        (tuple(welsh_key(w) for w in _welsh_standard(welsh_words(fold(phrase)))), meaning)
+        for phrase, meaning in WELSH_GLOSSARY_PHRASES.items()
+    ]
+    return tuple(sorted(phrases, key=lambda item: len(item[0]), reverse=True))
