@@ -472,6 +472,8 @@ class _ArticleScores:
     meaning: np.ndarray
     # The sentence model's cosines, when it scored (``closeness`` reads them again).
     cosines: SentenceCosines | None = None
+    # What meaning added to the score: the meaning signal and the article classifier, weighted.
+    by_meaning: np.ndarray | None = None
 
 
 def _score(index: LanguageIndex, query: Query) -> _ArticleScores:
@@ -504,13 +506,14 @@ def _score(index: LanguageIndex, query: Query) -> _ArticleScores:
     if index.sentence_meaning is not None and query.sentence is not None:
         cosines = sentence_cosines(index, query.sentence)
         meaning = _sentence_scores(index, cosines)
-        total = scores + sections + SENTENCE_WEIGHT * meaning
+        by_meaning = SENTENCE_WEIGHT * meaning
         if index.article_model is not None:
             likely = index.article_model.probabilities(query.sentence, n)
-            total = total + CLASSIFIER_WEIGHT * likely
-        return _ArticleScores(total, scores, meaning, cosines)
+            by_meaning = by_meaning + CLASSIFIER_WEIGHT * likely
+        return _ArticleScores(scores + sections + by_meaning, scores, meaning, cosines, by_meaning)
     meaning = meaning_scores(index, query)
-    return _ArticleScores(scores + sections + WEIGHTS["meaning"] * meaning, scores, meaning)
+    by_meaning = WEIGHTS["meaning"] * meaning
+    return _ArticleScores(scores + sections + by_meaning, scores, meaning, None, by_meaning)
 
 
 def column_scores(matrix: sparse.csc_matrix, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -925,20 +928,22 @@ def _rank_welsh(
     if english is not None and gloss:
         query = english_query(english, gloss)
         scored = _score(english, query)
-        glossed = _ArticleScores(0.9 * scored.score, 0.9 * scored.evidence, scored.meaning)
-        meaning_weight = SENTENCE_WEIGHT if scored.cosines is not None else WEIGHTS["meaning"]
+        glossed = _ArticleScores(
+            0.9 * scored.score, 0.9 * scored.evidence, scored.meaning, None, scored.by_meaning
+        )
         coverage, content_words = coverage_of(english, query), len(query.typed_stems)
         keys = query.key_words
     if welsh is not None:
         query = welsh_query(welsh, question)
         scored = _score(welsh, query)
-        if glossed is not None:
+        if glossed is not None and glossed.by_meaning is not None:
+            # What meaning added to each English article's score, given to its Welsh version.
             meaning = np.zeros(len(guidance.slugs))
+            added = np.zeros(len(guidance.slugs))
             meaning[guidance.positions["en"]] = glossed.meaning
-            english_meaning = meaning[guidance.positions["cy"]]
-            scored = _ArticleScores(
-                scored.score + meaning_weight * english_meaning, scored.evidence, english_meaning
-            )
+            added[guidance.positions["en"]] = glossed.by_meaning
+            cy = guidance.positions["cy"]
+            scored = _ArticleScores(scored.score + added[cy], scored.evidence, meaning[cy])
         _merge(combined, guidance.positions["cy"], scored)
         coverage = max(coverage, coverage_of(welsh, query))
         content_words = max(content_words, len(query.typed_stems))
