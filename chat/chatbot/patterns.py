@@ -50,7 +50,7 @@ INJECTION = _any(
     r"\bjailbreak\w*\b",
     r"\byou are now\b",
     r"\b(act|behave|respond) as (a|an|if)\b",
-    r"\bpretend (to be|you are|you're|that you)\b",
+    r"\bpretend (to be|you are|you'?re|your|ur|u r|u are|that you)\b",
     r"\b(roleplay|role play)\b",
     r"\bnew (instructions|rules|persona)\b",
     r"\brepeat (the|your) (text|instructions|words) above\b",
