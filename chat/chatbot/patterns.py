@@ -130,8 +130,16 @@ def without_frustration(text: str) -> str:
     return " ".join(FRUSTRATED.sub(" ", text).split())
 
 
+# What a citizen says of themselves ("sorry, I'm rubbish with computers", "I'm hopeless at this
+# stuff") is not frustration with the service: it is left out before looking for frustration.
+SELF_DOUBT = re.compile(
+    r"\b(i'?m|i am|im)( so| really| a bit| bit| totally| just| completely)? "
+    r"(useless|hopeless|rubbish|pointless)\b"
+)
+
+
 def is_frustrated(text: str, original: str) -> bool:
-    if FRUSTRATED.search(text):
+    if FRUSTRATED.search(SELF_DOUBT.sub(" ", text)):
         return True
     letters = [c for c in original if c.isalpha()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8

@@ -89,6 +89,23 @@ def test_frustration_hands_over(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        (
+            "sorry im rubbish with computers, how do i make one of these accounts",
+            "create-an-account",
+        ),
+        ("I'm hopeless at this stuff, how do I reset my password", "reset-password"),
+    ],
+)
+def test_saying_you_are_no_good_with_computers_is_not_frustration(text: str, slug: str) -> None:
+    reply = answer(text)
+    assert reply.intent != "frustrated"
+    assert not reply.handoff
+    assert reply.article == slug
+
+
+@pytest.mark.parametrize(
     "text", ["this is useless, I've been going round in circles for an hour", "I'm fed up"]
 )
 def test_frustration_that_asks_nothing_hands_over_with_no_article(text: str) -> None:
