@@ -72,6 +72,7 @@ def fit(vectors: np.ndarray, owners: np.ndarray, slugs: Sequence[str]) -> Articl
     key = _cache_key(vectors, owners, slugs)
     cached = _cached(key)
     if cached is not None:
+        _remember(cached, slugs)  # a refit after an edit starts from it, as from one made here
         return cached
     from sklearn.linear_model import LogisticRegression
 

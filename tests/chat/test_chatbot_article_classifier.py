@@ -61,10 +61,15 @@ def test_a_model_fitted_once_is_read_back_from_the_shared_cache(
         raise AssertionError("fitted again")
 
     monkeypatch.setattr(LogisticRegression, "fit", no_fitting)
+    articles.forget_fits()  # as a new process
     again = articles.fit(vectors, owners, slugs)
 
     assert again is not None
     assert np.array_equal(again.weights, fitted.weights)
+    # A refit after an edit starts from the model read back, as from one fitted here.
+    start = articles._starting_point(slugs)
+    assert start is not None
+    assert np.allclose(start[0], fitted.weights.T)
     with pytest.raises(AssertionError, match="fitted again"):
         articles.fit(vectors, owners, ["cached-a", "cached-b", "renamed"])
 
