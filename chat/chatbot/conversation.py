@@ -216,12 +216,12 @@ def _with_guidance_meanwhile(
     Still a hand-over, with the same intent and reason."""
     if len(content_stems(english_words(rest))) < QUESTION_WORDS:
         return handoff
-    found = _answer_meanwhile(question, query_language, handoff.language)
+    index = current_index()
+    found = _answer_meanwhile(index, question, query_language, handoff.language)
     if found is None or found.article is None:
         return handoff
     if any(found.article == turn.reply.article for turn in previous):
         return handoff
-    index = current_index()
     lines = [
         handoff.text,
         _("While you wait, this may help:"),
@@ -238,11 +238,12 @@ def _with_guidance_meanwhile(
     )
 
 
-def _answer_meanwhile(question: str, query_language: str, language: str) -> BotReply | None:
+def _answer_meanwhile(
+    index: GuidanceIndex, question: str, query_language: str, language: str
+) -> BotReply | None:
     """The normal answer path's reply to ``question`` when it answers it, sure or with a best
     guess that clearly leads (``CLEAR_LEAD``); else None. A question about another organisation
     or that the scope classifier rules out gets nothing, as it would on its own."""
-    index = current_index()
     folded = fold(question)
     if query_language == "en" and _about_another_organisation(folded, index):
         return None

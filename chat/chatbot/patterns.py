@@ -41,6 +41,8 @@ ABUSE = _any(
     r"junk|rubbish|piece of)\b",
     r"\b(stupid|dumb|useless|pathetic) (bot|robot|machine|thing|computer)\b",
 )
+# Asked to write something: "write me", "draft", "make us".
+_WRITE = r"(write|draft|compose|create|make|generate|design)( me| us)?"
 INJECTION = _any(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompt|"
     r"above|previous|guidelines|programming|restrictions)\b",
@@ -58,12 +60,10 @@ INJECTION = _any(
     # Asked to write something that passes itself off as GovSign or another body (phishing):
     # the bot only answers from guidance. Only as a request ("write me ..."), not "how do I make
     # sure a text that looks like it is from GovSign is real".
-    r"^\W*(please |pls |can you |could you |will you |now )?(write|draft|compose|create|make|"
-    r"generate|design)( me| us)?\b.{0,40}\b(text|message|email|e-mail|sms|letter|website|page|"
-    r"login)\b.{0,60}\b(looks?|looking|pretend\w*|as if|appears?|fake|from (govsign|gov sign|"
-    r"the government|hmrc|a bank|the bank))\b",
-    r"^\W*(please |pls |can you |could you |will you )?(write|draft|compose|create|make|"
-    r"generate|design)( me| us)? (a |an )?fake\b",
+    rf"^\W*(please |pls |can you |could you |will you |now )?{_WRITE}\b.{{0,40}}\b(text|message|"
+    r"email|e-mail|sms|letter|website|page|login)\b.{0,60}\b(looks?|looking|pretend\w*|as if|"
+    r"appears?|fake|from (govsign|gov sign|the government|hmrc|a bank|the bank))\b",
+    rf"^\W*(please |pls |can you |could you |will you )?{_WRITE} (a |an )?fake\b",
 )
 GREETING = re.compile(
     r"^\W*(hi|hiya|hello|helo|hey|hey there|hello there|good (morning|afternoon|evening)|"
