@@ -222,6 +222,7 @@ WORDS: dict[str, str] = {
     "forgotten": "forgot",
     "remember": "forgot",
     "blocked": "locked",
+    "blocks": "locked",
     "frozen": "locked",
     "suspended": "locked",
     "lockout": "locked",

@@ -156,7 +156,8 @@ _COMPANIES = (
     r"snapchat|linkedin|youtube|uber|deliveroo|just eat|tesco|sainsbury'?s|asda|morrisons|argos|"
     r"royal mail|evri|hermes|dpd|parcelforce|barclays|lloyds|natwest|santander|hsbc|halifax|"
     r"nationwide|monzo|starling|revolut|vodafone|virgin media|sky|bt|o2|xbox|playstation|"
-    r"nintendo|steam|roblox|fortnite|airbnb|booking\.com|ryanair|easyjet|klarna|vinted"
+    r"nintendo|steam|roblox|fortnite|airbnb|booking\.com|ryanair|easyjet|klarna|vinted|"
+    r"apple id|icloud|google account|microsoft account"
 )
 _OTHER_SERVICES = (
     r"universal credit|child benefit|tax credits?|council tax|state pension|pension credit|"

@@ -288,6 +288,8 @@ def test_greetings_and_questions_about_the_bot_get_small_talk() -> None:
         "when will my universal credit payment arrive",
         "how do i apply for a fishing licence",
         "my paypal account was hacked",
+        "How do I reset my Apple ID password",
+        "i cant get into my google account",
     ],
 )
 def test_questions_about_other_organisations_are_declined(text: str) -> None:
@@ -332,6 +334,8 @@ def test_questions_about_other_kinds_of_account_are_declined(text: str) -> None:
         "my authenticator app on my android phone stopped working",
         "I don't use my hotmail any more",
         "are your phone lines open on bank holidays",
+        "can i sign in to govsign with my google account",
+        "how many wrong tries do you get before it blocks you out",
     ],
 )
 def test_govsign_questions_that_mention_banks_phones_or_work_email_are_answered(
