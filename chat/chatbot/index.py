@@ -141,6 +141,8 @@ class LanguageIndex:
     # what an article is about only when one of them says it whole ("tax refund"), not when its
     # words are spread over several (with many articles every everyday word is somewhere).
     headlines: tuple[str, ...] = ()
+    # The titles and example questions as written, row for row with short_article.
+    short_texts: tuple[str, ...] = ()
     speller: Any = None
     key_words: frozenset[str] | None = None
     # The guidance's words and their meaning vectors, for words the guidance never uses.
@@ -239,6 +241,7 @@ def build_language_index(
         article_model=article_model,
         headline_words=frozenset(headline_words),
         headlines=tuple(headlines),
+        short_texts=tuple(short_texts),
     )
 
 
