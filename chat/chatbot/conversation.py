@@ -141,6 +141,8 @@ def _answer(text: str, query_language: str, language: str, previous: list[BotTur
     small_talk = _small_talk(folded, previous, language)
     if small_talk is not None:
         return small_talk
+    if patterns.OTHER_TASK.search(folded):
+        return _out_of_scope(0.0, language)
     index = current_index()
     if query_language == "en" and _about_another_organisation(folded, index):
         return _out_of_scope(0.0, language)

@@ -64,6 +64,18 @@ INJECTION = _any(
     r"email|e-mail|sms|letter|website|page|login)\b.{0,60}\b(looks?|looking|pretend\w*|as if|"
     r"appears?|fake|from (govsign|gov sign|the government|hmrc|a bank|the bank))\b",
     rf"^\W*(please |pls |can you |could you |will you )?{_WRITE} (a |an )?fake\b",
+    # Asked for the service's own secrets, or other people's.
+    r"\b(give|tell|show|send|reveal|share|leak|what'?s|what is)( me| us)?( the| your)? (admin|"
+    r"administrator|root|system|staff|master|database|server|api)( account)? (password|passcode|"
+    r"login|credentials|key|token)s?\b",
+    r"\b(give|show|send|list|get|access|see)( me| us)? (the )?(other|all) (users|people|"
+    r"citizens)'?s? (passwords|details|data|accounts|emails|email addresses|addresses|codes)\b",
+)
+# Asked to do something other than answer from guidance: a poem, a story, homework.
+OTHER_TASK = re.compile(
+    r"^\W*(please |pls |can you |could you |will you |i want you to )?(write|compose|make up|"
+    r"tell|sing)( me| us)? (a |an |some )?(poem|song|story|stories|essay|limerick|rap|haiku|"
+    r"riddle|joke)s?\b|\b(do|help with|help me with) my (homework|essay|assignment|coursework)\b"
 )
 GREETING = re.compile(
     r"^\W*(hi|hiya|hello|helo|hey|hey there|hello there|good (morning|afternoon|evening)|"
