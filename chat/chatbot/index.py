@@ -143,6 +143,9 @@ class LanguageIndex:
     headlines: tuple[str, ...] = ()
     # The titles and example questions as written, row for row with short_article.
     short_texts: tuple[str, ...] = ()
+    # The body's sentences as written (after their section's heading), row for row with
+    # sentence_article; English only (they are read by the sentence model).
+    sentence_texts: tuple[str, ...] = ()
     speller: Any = None
     key_words: frozenset[str] | None = None
     # The guidance's words and their meaning vectors, for words the guidance never uses.
@@ -242,6 +245,7 @@ def build_language_index(
         headline_words=frozenset(headline_words),
         headlines=tuple(headlines),
         short_texts=tuple(short_texts),
+        sentence_texts=tuple(sentence_texts),
     )
 
 

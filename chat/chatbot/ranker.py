@@ -758,6 +758,22 @@ class _Best:
 SCOPE_ARTICLES = 3
 
 
+def passage(guidance: GuidanceIndex, slug: str, question: str) -> tuple[str, float] | None:
+    """The sentence of the English article ``slug``'s body nearest in meaning to ``question``
+    (after its section's heading, as written) and its cosine; None without the sentence model
+    or a body."""
+    english = guidance.languages.get("en")
+    if english is None or english.sentence_meaning is None or slug not in english.slugs:
+        return None
+    rows = np.flatnonzero(english.sentence_article == english.slugs.index(slug))
+    vector = _sentence_vectors(guidance, question, []).get(question)
+    if vector is None or not rows.size:
+        return None
+    cosines = _cosines(english.sentence_meaning.sentences[rows], vector)
+    best = int(np.argmax(cosines))
+    return english.sentence_texts[rows[best]], float(cosines[best])
+
+
 def _sentence_vectors(
     guidance: GuidanceIndex, question: str, clauses: list[str]
 ) -> dict[str, np.ndarray]:
