@@ -62,3 +62,22 @@ def test_the_bot_answers_a_welsh_question_with_the_welsh_article(
     expect(answer.last).to_contain_text("Oedd hynny'n ateb eich cwestiwn?")
     answer.last.get_by_role("link", name="/help/reset-password/").click()
     expect(page).to_have_url(re.compile(r"/help/reset-password/$"))
+
+
+def test_a_follow_up_in_the_widget_gets_the_sentence_of_the_same_guidance(
+    help_site: str, page: Page
+) -> None:
+    open_widget(page, help_site)
+    message = page.get_by_label("Your message")
+    message.fill("my account is locked")
+    page.keyboard.press("Enter")
+    answers = page.get_by_role("log", name="Chat messages").locator(".app-chat__message--bot")
+    expect(answers.last).to_contain_text("locks an account after too many attempts")
+
+    message.fill("how long for")
+    page.keyboard.press("Enter")
+
+    expect(answers).to_have_count(2)
+    expect(answers.last).to_contain_text("The same guidance says:")
+    expect(answers.last).to_contain_text("Wait 2 hours.")
+    expect(answers.last.get_by_role("link", name="/help/account-locked/")).to_be_visible()
