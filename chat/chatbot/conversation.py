@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from chat.chatbot import follow_up, patterns
 from chat.chatbot.index import GuidanceIndex, current_index
-from chat.chatbot.ranker import Ranking, passage, rank
+from chat.chatbot.ranker import Passage, Ranking, passage, rank
 from chat.chatbot.text import content_stems, english_words, fold
 from routing.language import looks_welsh
 
@@ -152,9 +152,12 @@ def _answer(text: str, query_language: str, language: str, previous: list[BotTur
         return _urgent(index, ranking, language)
     reply = _reply_to(index, folded, ranking, language)
     context = follow_up.context_of(previous)
-    if context is None:
-        return reply
-    return _in_context(index, text, ranking, reply, context, query_language, language)
+    followed = (
+        None
+        if context is None
+        else _in_context(index, text, ranking, reply, context, query_language, language)
+    )
+    return followed if followed is not None else _with_detail(index, reply, ranking)
 
 
 def _reply_to(index: GuidanceIndex, folded: str, ranking: Ranking, language: str) -> BotReply:
@@ -171,11 +174,12 @@ def _in_context(
     context: follow_up.Context,
     query_language: str,
     language: str,
-) -> BotReply:
-    """The reply to a message that may follow on from the last answer (``follow_up``): about
-    the article last given when it opens as a follow-up and that article is among its own best
+) -> BotReply | None:
+    """The reply to a message that follows on from the last answer (``follow_up``): about the
+    article last given when it opens as a follow-up and that article is among its own best
     three; else, when the bot could not answer it alone and it is short and vague, the answer
-    to it together with the question it follows, when that is an answer."""
+    to it together with the questions it follows, when that is an answer. None when the
+    message is taken on its own."""
     folded = fold(text)
     if follow_up.asks_more(folded) and reply.article != context.article:
         promoted = follow_up.with_article_first(ranking, context.article)
@@ -187,14 +191,16 @@ def _in_context(
         together = f"{context.question}\n{text}"
         ranked_together = rank(index, together, query_language, limit=8)
         in_context = _reply_to(index, fold(together), ranked_together, language)
-        if in_context.intent not in ANSWERED or in_context.article != context.article:
-            return in_context if in_context.intent in ANSWERED else reply
+        if in_context.intent not in ANSWERED:
+            return None
+        if in_context.article != context.article:
+            return _with_detail(index, in_context, ranking)
         # The article the citizen has already read, again: only with a passage of it on what
         # they now ask; without one, it is no answer to the follow-up.
-        return _with_passage(index, in_context, text) or reply
+        return _with_passage(index, in_context, ranking) or reply
     if reply.article == context.article and reply.intent in ANSWERED:
-        return _with_passage(index, reply, text) or reply
-    return reply
+        return _with_passage(index, reply, ranking) or reply
+    return None
 
 
 # A follow-up answered with the article already given quotes the sentence of it nearest in
@@ -202,27 +208,62 @@ def _in_context(
 # the right sentence came at 0.32 and above ("how long for" -> "What to do: Wait 2 hours."),
 # unrelated ones under 0.12.
 PASSAGE_CLOSENESS = 0.3
+# A sure answer to a first question also quotes the sentence that answers it ("can I make a
+# complaint in this chat?" -> "We cannot take formal complaints by phone, web chat or through
+# the chatbot."), when it is this close, this much closer than the summary (it says what the
+# summary does not) and this many words long (a step such as "Enter your password." means
+# little out of its list).
+DETAIL_CLOSENESS = 0.6
+DETAIL_OVER_SUMMARY = 0.15
+DETAIL_WORDS = 5
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
-def _with_passage(index: GuidanceIndex, reply: BotReply, text: str) -> BotReply | None:
+def _with_passage(index: GuidanceIndex, reply: BotReply, ranking: Ranking) -> BotReply | None:
     """``reply`` (the article already given) led by the sentence of the article that answers
-    the follow-up ``text``, quoted as published, instead of the summary the citizen has read;
-    None when no sentence of it is close enough. A Welsh reply is left as it is: the sentence
-    model reads English only."""
+    the follow-up (the question ``ranking`` ranked), quoted as published, instead of the
+    summary the citizen has read; None when no sentence of it is close enough. A Welsh reply
+    is left as it is: the sentence model reads English only."""
     if reply.article is None or reply.language != "en":
         return reply
-    found = passage(index, reply.article, text)
-    if found is None or found[1] < PASSAGE_CLOSENESS:
+    found = passage(index, reply.article, ranking)
+    if found is None or found.closeness < PASSAGE_CLOSENESS:
         return None
-    quoted = _MARKDOWN_LINK.sub(r"\1", found[0]).replace("**", "").replace("`", "")
+    lines = [_("The same guidance says:"), _quoted(found)]
+    return _answer_text(index, reply, lines)
+
+
+def _with_detail(index: GuidanceIndex, reply: BotReply, ranking: Ranking) -> BotReply:
+    """A sure English answer with the sentence of its article that answers the question
+    (``ranking``'s) after the summary, when there is one (``DETAIL_*``); else ``reply``."""
+    if reply.intent != "answer" or reply.article is None or reply.language != "en":
+        return reply
+    found = passage(index, reply.article, ranking)
+    if (
+        found is None
+        or found.closeness < DETAIL_CLOSENESS
+        or found.closeness - found.summary_closeness < DETAIL_OVER_SUMMARY
+        or len(found.text.split(": ", 1)[-1].split()) < DETAIL_WORDS  # after its heading
+    ):
+        return reply
     lines = [
-        _("The same guidance says:"),
-        f"\u201c{quoted}\u201d",
-        _link_line(index, reply.article, reply.language),
-        _("Did that answer your question?"),
+        _summary(index, reply.article, reply.language),
+        _("The guidance says:"),
+        _quoted(found),
     ]
-    return dataclass_replace(reply, text="\n".join(lines))
+    return _answer_text(index, reply, lines)
+
+
+def _quoted(found: Passage) -> str:
+    plain = _MARKDOWN_LINK.sub(r"\1", found.text).replace("**", "").replace("`", "")
+    return f"\u201c{plain}\u201d"
+
+
+def _answer_text(index: GuidanceIndex, reply: BotReply, lines: list[str]) -> BotReply:
+    """``reply`` saying ``lines``, then the link to its article and "Did that answer…?"."""
+    assert reply.article is not None
+    ending = [_link_line(index, reply.article, reply.language), _("Did that answer your question?")]
+    return dataclass_replace(reply, text="\n".join([*lines, *ending]))
 
 
 def _classified_not_govsign(folded: str, ranking: Ranking) -> bool:

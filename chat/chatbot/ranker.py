@@ -123,6 +123,9 @@ class Ranking:
     # How likely the question is about GovSign at all, by the scope classifier (``scope``) on
     # its sentence vector; 1 when there is none (no sentence model, Welsh).
     about_govsign: float = 1.0
+    # The sentence model's vector of the question (None without it, and for Welsh): what the
+    # passage that answers it is looked up by (``passage``).
+    sentence: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def top(self) -> Ranked | None:
@@ -666,6 +669,7 @@ def rank(guidance: GuidanceIndex, question: str, language: str, limit: int = 5) 
         round(near, 4),
         whole.has_meaning and english is not None and english.sentence_meaning is not None,
         round(about_govsign, 4),
+        whole.sentence if language == "en" else None,
     )
 
 
@@ -758,20 +762,49 @@ class _Best:
 SCOPE_ARTICLES = 3
 
 
-def passage(guidance: GuidanceIndex, slug: str, question: str) -> tuple[str, float] | None:
-    """The sentence of the English article ``slug``'s body nearest in meaning to ``question``
-    (after its section's heading, as written) and its cosine; None without the sentence model
-    or a body."""
+@dataclass(frozen=True)
+class Passage:
+    """A sentence of an article's body (after its section's heading, as written)."""
+
+    text: str
+    # Raw cosines with the question: of the sentence, and of the article's summary.
+    closeness: float
+    summary_closeness: float
+
+
+def passage(guidance: GuidanceIndex, slug: str, ranking: Ranking) -> Passage | None:
+    """The sentence of the English article ``slug``'s body nearest in meaning to the question
+    ``ranking`` ranked (its sentence vector, read once);
+    None without the sentence model or a body. Sentences that say nothing on their own are
+    left out: one that leads into a list ("You can choose how to prove your identity:") and one
+    whose subject is the sentence before ("This does not use a face scan.")."""
     english = guidance.languages.get("en")
     if english is None or english.sentence_meaning is None or slug not in english.slugs:
         return None
-    rows = np.flatnonzero(english.sentence_article == english.slugs.index(slug))
-    vector = _sentence_vectors(guidance, question, []).get(question)
+    article = english.slugs.index(slug)
+    rows = np.flatnonzero(english.sentence_article == article)
+    rows = rows[[_stands_alone(english.sentence_texts[r]) for r in rows]]
+    vector = ranking.sentence
     if vector is None or not rows.size:
         return None
     cosines = _cosines(english.sentence_meaning.sentences[rows], vector)
     best = int(np.argmax(cosines))
-    return english.sentence_texts[rows[best]], float(cosines[best])
+    summary = float(_cosines(english.sentence_meaning.summaries[[article]], vector)[0])
+    return Passage(english.sentence_texts[rows[best]], float(cosines[best]), summary)
+
+
+# A sentence whose subject is the one before it: "It will have been sent…", "This can happen…".
+_LEANS_BACK = re.compile(
+    r"^(it|they|this|that|these|those)\s+(is|are|was|were|will|does|do|did|can|may|might|has|"
+    r"have|had|should|would|could|means?)\b",
+    re.IGNORECASE,
+)
+
+
+def _stands_alone(sentence: str) -> bool:
+    """Does a body sentence (after its section's heading) say something on its own?"""
+    text = sentence.split(": ", 1)[-1].strip()
+    return not text.endswith(":") and _LEANS_BACK.match(text) is None
 
 
 def _sentence_vectors(

@@ -129,3 +129,33 @@ def test_any_text_gets_a_reply_and_never_an_error(text: str) -> None:
     assert reply.text
     assert 0 <= reply.confidence <= 1
     assert reply.article is None or Article.objects.filter(slug=reply.article).exists()
+
+
+def test_a_sure_answer_quotes_the_sentence_that_answers_a_question_about_a_detail() -> None:
+    reply = answer("can i make a complaint in this chat")
+
+    assert (reply.intent, reply.article) == ("answer", "make-a-complaint")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("How to make a formal complaint")  # the summary first
+    assert lines[1] == "The guidance says:"
+    assert "We cannot take formal complaints by phone, web chat or through the chatbot." in lines[2]
+    assert lines[-2:] == [
+        "Make a complaint: /help/make-a-complaint/",
+        "Did that answer your question?",
+    ]
+
+
+def test_no_sentence_is_quoted_when_the_summary_already_says_it() -> None:
+    reply = answer("i want to delete my account")
+
+    assert reply.article == "delete-your-account"
+    assert "The guidance says:" not in reply.text
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_never_quoted() -> None:
+    # "If it keeps failing: This does not use a face scan." is about proving it online, which
+    # the sentence before names: alone it reads as nonsense.
+    reply = answer("face scan faild 3 times now whats next")
+
+    assert reply.article == "face-scan-not-working"
+    assert "This does not use a face scan" not in reply.text
