@@ -214,8 +214,11 @@ PASSAGE_CLOSENESS = 0.3
 # summary does not) and this many words long (a step such as "Enter your password." means
 # little out of its list).
 DETAIL_CLOSENESS = 0.6
-DETAIL_OVER_SUMMARY = 0.15
+DETAIL_OVER_SUMMARY = 0.2
 DETAIL_WORDS = 5
+# A question that is one of the article's own example questions (or as good as) asks what the
+# article is about as a whole ("my account is locked"): its summary is the answer.
+DETAIL_AS_EXAMPLE = 0.95
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -243,6 +246,7 @@ def _with_detail(index: GuidanceIndex, reply: BotReply, ranking: Ranking) -> Bot
         found is None
         or found.closeness < DETAIL_CLOSENESS
         or found.closeness - found.summary_closeness < DETAIL_OVER_SUMMARY
+        or found.example_closeness >= DETAIL_AS_EXAMPLE
         or len(found.text.split(": ", 1)[-1].split()) < DETAIL_WORDS  # after its heading
     ):
         return reply

@@ -770,6 +770,8 @@ class Passage:
     # Raw cosines with the question: of the sentence, and of the article's summary.
     closeness: float
     summary_closeness: float
+    # And of the article's nearest title or example question.
+    example_closeness: float = 0.0
 
 
 def passage(guidance: GuidanceIndex, slug: str, ranking: Ranking) -> Passage | None:
@@ -790,7 +792,9 @@ def passage(guidance: GuidanceIndex, slug: str, ranking: Ranking) -> Passage | N
     cosines = _cosines(english.sentence_meaning.sentences[rows], vector)
     best = int(np.argmax(cosines))
     summary = float(_cosines(english.sentence_meaning.summaries[[article]], vector)[0])
-    return Passage(english.sentence_texts[rows[best]], float(cosines[best]), summary)
+    short = _cosines(english.sentence_meaning.short[english.short_article == article], vector)
+    nearest = float(short.max()) if short.size else 0.0
+    return Passage(english.sentence_texts[rows[best]], float(cosines[best]), summary, nearest)
 
 
 # A sentence whose subject is the one before it: "It will have been sent…", "This can happen…".

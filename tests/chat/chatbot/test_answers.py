@@ -145,10 +145,19 @@ def test_a_sure_answer_quotes_the_sentence_that_answers_a_question_about_a_detai
     ]
 
 
-def test_no_sentence_is_quoted_when_the_summary_already_says_it() -> None:
-    reply = answer("i want to delete my account")
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("i want to delete my account", "delete-your-account"),  # the summary says it
+        ("my account is locked", "account-locked"),  # the article's own example question
+    ],
+)
+def test_no_sentence_is_quoted_for_what_the_article_is_about_as_a_whole(
+    question: str, slug: str
+) -> None:
+    reply = answer(question)
 
-    assert reply.article == "delete-your-account"
+    assert reply.article == slug
     assert "The guidance says:" not in reply.text
 
 
