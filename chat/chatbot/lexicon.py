@@ -184,6 +184,12 @@ QUESTION_PHRASES: dict[str, str] = {
     "whats govsign": "what govsign is",
     "what even is govsign": "what govsign is",
     "what is this govsign": "what govsign is",
+    # What the service holds about the citizen ("everything you have on me").
+    "you hold on me": "personal data you hold about me",
+    "you have on me": "personal data you hold about me",
+    "you keep on me": "personal data you hold about me",
+    "you got on me": "personal data you hold about me",
+    "you've got on me": "personal data you hold about me",
 }
 
 # Single words: what each means in the guidance's words.

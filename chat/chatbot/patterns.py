@@ -210,7 +210,8 @@ OTHER_ORGANISATION = re.compile(rf"\b(?:{_COMPANIES}|{_OTHER_SERVICES}|{_OTHER_A
 ABOUT_GOVSIGN = re.compile(
     r"\bgov ?sign\b|\b(with|through|using|via|by) (this|it|you)\b|\buse (this|it|you) (for|to)\b|"
     r"\b(sign|log) ?(in|into|on) with\b|\bprove (my |your |their |his |her )?identity\b|"
-    r"\bverify (my |your )?(identity|id)\b|\bsecurity code\b"
+    r"\bverify (my |your )?(identity|id)\b|\bsecurity code\b|"
+    r"\b(new |single |one )?government (login|log ?in|sign ?in)\b"
 )
 
 

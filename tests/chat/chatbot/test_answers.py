@@ -27,6 +27,7 @@ pytestmark = pytest.mark.usefixtures("guidance")
         ("the selfie bit keeps failing", "face-scan-not-working"),
         ("how do i do an foi", "freedom-of-information-request"),
         ("get rid of my account, i don't want it any more", "delete-your-account"),
+        ("everything you hold on me", "subject-access-request"),  # everyday words only
     ],
 )
 def test_everyday_questions_find_the_right_article_first(question: str, slug: str) -> None:

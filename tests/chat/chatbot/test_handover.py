@@ -359,6 +359,7 @@ def test_questions_about_other_kinds_of_account_are_declined(text: str) -> None:
         "are your phone lines open on bank holidays",
         "can i sign in to govsign with my google account",
         "how many wrong tries do you get before it blocks you out",
+        "my self assessment says i should use the new government login now, is that true",
     ],
 )
 def test_govsign_questions_that_mention_banks_phones_or_work_email_are_answered(
