@@ -771,15 +771,15 @@ class Passage:
     closeness: float
     summary_closeness: float
     # And of the article's nearest title or example question.
-    example_closeness: float = 0.0
+    example_closeness: float
 
 
 def passage(guidance: GuidanceIndex, slug: str, ranking: Ranking) -> Passage | None:
     """The sentence of the English article ``slug``'s body nearest in meaning to the question
-    ``ranking`` ranked (its sentence vector, read once);
-    None without the sentence model or a body. Sentences that say nothing on their own are
-    left out: one that leads into a list ("You can choose how to prove your identity:") and one
-    whose subject is the sentence before ("This does not use a face scan.")."""
+    ``ranking`` ranked (by the vector the ranking read), or None without the sentence model or
+    a body. Sentences that say nothing on their own are left out: one that leads into a list
+    ("You can choose how to prove your identity:") and one whose subject is the sentence before
+    ("This does not use a face scan.")."""
     english = guidance.languages.get("en")
     if english is None or english.sentence_meaning is None or slug not in english.slugs:
         return None
