@@ -26,10 +26,14 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sklearn
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +78,8 @@ def fit(vectors: np.ndarray, owners: np.ndarray, slugs: Sequence[str]) -> Articl
     if cached is not None:
         _remember(cached, slugs)  # a refit after an edit starts from it, as from one made here
         return cached
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS, warm_start=True)
+    model = classifier()
+    model.warm_start = True
     start = _starting_point([slugs[c] for c in classes]) if len(classes) > 2 else None
     if start is not None:
         model.coef_, model.intercept_ = start
@@ -90,6 +93,13 @@ def fit(vectors: np.ndarray, owners: np.ndarray, slugs: Sequence[str]) -> Articl
     _remember(fitted, slugs)
     _keep(key, fitted)
     return fitted
+
+
+def classifier() -> LogisticRegression:
+    """A new, unfitted classifier with the settings the article model is fitted with."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS)
 
 
 def _cache_key(vectors: np.ndarray, owners: np.ndarray, slugs: Sequence[str]) -> str:

@@ -60,9 +60,7 @@ def confused_articles() -> list[Confusion]:
 
 def _held_out_predictions(vectors: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """Each row's article as the classifier fitted without its fold predicts it."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import KFold, cross_val_predict
 
-    model = LogisticRegression(C=articles.REGULARISATION, max_iter=articles.MAX_ITERATIONS)
     folds = KFold(n_splits=min(FOLDS, len(owners)), shuffle=True, random_state=0)
-    return np.asarray(cross_val_predict(model, vectors, owners, cv=folds))
+    return np.asarray(cross_val_predict(articles.classifier(), vectors, owners, cv=folds))
